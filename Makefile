@@ -1,0 +1,50 @@
+# newscrawl: every set-up step lives here so that a fresh clone needs only `make demo`
+# and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: help venv demo test lint eval bench ferretdb lock clean
+
+help:
+	@echo "make demo   - set up, start a local database and the offline mirror, crawl it, print a summary"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make lint   - ruff"
+	@echo "make eval   - extraction benchmark: newscrawl vs plain trafilatura"
+	@echo "make bench  - throughput/memory benchmark (PAGES=2000)"
+	@echo "make ferretdb - build the local FerretDB server (done on demand otherwise)"
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/newscrawl demo
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+eval: $(STAMP)
+	$(VENV)/bin/newscrawl eval
+
+PAGES ?= 2000
+bench: $(STAMP)
+	$(VENV)/bin/newscrawl bench --pages $(PAGES)
+
+ferretdb: $(STAMP)
+	$(VENV)/bin/newscrawl db build
+
+lock: $(STAMP)
+	( echo '# Pinned versions of every dependency (pip constraints). Regenerate with `make lock`.'; \
+	  $(PY) -m pip freeze --exclude-editable ) > requirements.lock
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache .ruff_cache

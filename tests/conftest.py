@@ -1,0 +1,23 @@
+"""Shared fixtures: a real MongoDB-wire server and the offline mirrors, on loopback."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pymongo
+import pytest
+
+pytest_plugins = ["tests.fixtures_db", "tests.fixtures_mirror"]
+
+
+@pytest.fixture
+def mongo_db(mongo_server) -> Iterator[pymongo.database.Database]:
+    """A fresh, empty database on the session's server, dropped after the test."""
+    client: pymongo.MongoClient = pymongo.MongoClient(mongo_server.uri)
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    try:
+        yield client[name]
+    finally:
+        client.drop_database(name)
+        client.close()
