@@ -50,6 +50,15 @@ LOGSTATS_INTERVAL = 30.0
 # MONGO_URI unset means: the local server started by ``newscrawl db start`` / the demo.
 MONGO_URI = os.environ.get("MONGO_URI", "")
 MONGO_DATABASE = os.environ.get("MONGO_DATABASE", "newscrawl")
+# Local server for tests and the demo (crawler/storage/server.py); each may also be set in
+# the environment at run time.  "" for the cache dir means ``.cache/`` in the repository.
+NEWSCRAWL_CACHE_DIR = os.environ.get("NEWSCRAWL_CACHE_DIR", "")
+NEWSCRAWL_DB_STATE_FILE = os.environ.get("NEWSCRAWL_DB_STATE_FILE", "")  # "" = <cache>/db/
+NEWSCRAWL_FERRETDB_VERSION = "v1.24.2"
+NEWSCRAWL_FERRETDB_BUILD_TIMEOUT = 900  # seconds for `go build`
+NEWSCRAWL_DB_START_TIMEOUT = 30  # seconds until a started server must answer ping
+NEWSCRAWL_DB_STOP_TIMEOUT = 10  # seconds between SIGTERM and SIGKILL
+NEWSCRAWL_DB_CONNECT_TIMEOUT_MS = 5000  # server selection timeout of connect()
 
 # --- newscrawl defaults -----------------------------------------------------------------
 # Site profile name or path; set by ``newscrawl crawl SITE`` or ``-a site=...``.
