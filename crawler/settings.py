@@ -65,3 +65,11 @@ NEWSCRAWL_DB_CONNECT_TIMEOUT_MS = 5000  # server selection timeout of connect()
 NEWSCRAWL_SITE = ""
 # Base URL replacing the profile's origin (crawl a mirror or copy of the site).
 NEWSCRAWL_BASE_URL = ""
+
+# --- Extraction (crawler/extraction) ----------------------------------------------------
+# Pages larger than this are rejected ("too large") before parsing.
+NEWSCRAWL_EXTRACT_MAX_BYTES = 5 * 1024 * 1024
+# Wall-clock limit of one extraction in seconds ("timeout"); 0 disables the guard.
+NEWSCRAWL_EXTRACT_TIMEOUT = 20.0
+# Bodies shorter than this many words are rejected ("empty body").
+NEWSCRAWL_EXTRACT_MIN_WORDS = 15
