@@ -73,3 +73,83 @@ NEWSCRAWL_EXTRACT_MAX_BYTES = 5 * 1024 * 1024
 NEWSCRAWL_EXTRACT_TIMEOUT = 20.0
 # Bodies shorter than this many words are rejected ("empty body").
 NEWSCRAWL_EXTRACT_MIN_WORDS = 15
+
+# --- Crawling: discovery, budgets, incremental runs --------------------------------------
+# Discovery modes: any of sitemaps, feeds, listings, related (comma-separated) or "all".
+NEWSCRAWL_DISCOVER = "all"
+# Per-run page budget (responses); 0 = unlimited.  Mapped onto CLOSESPIDER_PAGECOUNT.
+NEWSCRAWL_MAX_PAGES = 0
+# Stop after this many articles handed to the pipelines; 0 = unlimited.
+NEWSCRAWL_MAX_ARTICLES = 0
+# Link hops away from the seeds (listing -> listing, article -> related); pagination
+# inside one listing is bounded by the profile's pagination.max_pages instead.
+NEWSCRAWL_MAX_DEPTH = 10
+# Stop paginating a listing after this many consecutive pages whose articles are all known.
+NEWSCRAWL_KNOWN_PAGES_STOP = 2
+# Re-fetch stored articles with conditional GET (If-None-Match / If-Modified-Since).
+NEWSCRAWL_REFRESH = False
+# Only articles published on or after this date (ISO 8601); "" = no limit.
+NEWSCRAWL_SINCE = ""
+# Resumable crawls: ``--job NAME`` uses JOBDIR = NEWSCRAWL_JOBS_DIR/NAME.
+NEWSCRAWL_JOBS_DIR = os.environ.get("NEWSCRAWL_JOBS_DIR", "jobs")
+# Content types fetched and parsed as pages; anything else is abandoned at the headers.
+NEWSCRAWL_PAGE_CONTENT_TYPES = ["text/html", "application/xhtml+xml"]
+
+# --- Extraction worker processes ---------------------------------------------------------
+# Worker processes for extraction; 0 = one per CPU core.
+NEWSCRAWL_WORKERS = 0
+# Hard limit per page: a worker busy longer is killed and replaced, the page counts failed.
+NEWSCRAWL_EXTRACT_TIMEOUT = 60.0
+# Recycle a worker after this many pages (bounds memory growth in long crawls).
+NEWSCRAWL_WORKER_MAX_TASKS = 500
+
+# --- Retries: back off on 429/5xx, honouring Retry-After ----------------------------------
+NEWSCRAWL_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per attempt; 0 = retry at once
+NEWSCRAWL_RETRY_BACKOFF_MAX = 120.0  # cap on any wait, Retry-After included
+
+# --- Run records, monitor, progress -------------------------------------------------------
+NEWSCRAWL_RUN_RECORDS = True  # write one document per run to ``crawl_runs``
+NEWSCRAWL_RUN_ID = ""  # set by the runner; generated when empty
+NEWSCRAWL_RUN_ARGS: dict = {}  # the operator's arguments, recorded with the run
+NEWSCRAWL_MAX_EXTRACT_FAILURE_RATE = 0.25
+NEWSCRAWL_MAX_ERROR_RATE = 0.25
+NEWSCRAWL_MONITOR_MIN_PAGES = 10  # rates are judged only on at least this many pages
+NEWSCRAWL_PROGRESS = True
+NEWSCRAWL_PROGRESS_INTERVAL = 30.0  # seconds between log lines when not on a TTY
+
+EXTENSIONS = {
+    "crawler.extensions.monitor.Monitor": 100,
+    "crawler.extensions.runrecord.RunRecord": 200,
+    "crawler.extensions.progress.Progress": 300,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.dedup.ArticleDedupMiddleware": 60,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+}
+
+# --- Item pipelines and storage (pipelines/, crawler/storage) ------------------------------
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.normalize.NormalizePipeline": 200,
+    "pipelines.dedup.DedupPipeline": 300,
+    "pipelines.store.StorePipeline": 400,
+}
+# Articles whose body has fewer words are dropped ("body_too_short").
+NEWSCRAWL_MIN_BODY_WORDS = 25
+# Estimated Jaccard similarity of body shingles at or above which an article under another
+# URL is a near-duplicate (stored with ``duplicate_of``).  Changing it changes the stored
+# LSH band keys: see the migration notes in docs/data-model.md.
+NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.8
+# Writer thread: a bulk write every BATCH_SIZE items or FLUSH_INTERVAL seconds, whichever
+# comes first; QUEUE_SIZE items may wait before the pipeline applies back-pressure.
+NEWSCRAWL_STORE_BATCH_SIZE = 100
+NEWSCRAWL_STORE_FLUSH_INTERVAL = 2.0
+NEWSCRAWL_STORE_QUEUE_SIZE = 1000
+# A failed batch is retried this many times, waiting BACKOFF seconds doubled per attempt
+# (capped at BACKOFF_MAX); then the crawl stops with reason "database_unavailable".
+NEWSCRAWL_STORE_RETRY_TIMES = 5
+NEWSCRAWL_STORE_RETRY_BACKOFF = 0.5
+NEWSCRAWL_STORE_RETRY_BACKOFF_MAX = 10.0
+# Documents fetched per round trip by ``newscrawl export``.
+NEWSCRAWL_EXPORT_BATCH_SIZE = 500
