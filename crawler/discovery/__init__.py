@@ -1,0 +1,1 @@
+"""Finding article URLs: sitemaps, feeds, listing pages, dates to compare them by."""

@@ -1,0 +1,152 @@
+"""Extraction in worker processes, so CPU-bound parsing never stalls Scrapy's reactor.
+
+:class:`ExtractionPool` wraps a :class:`pebble.ProcessPool` started with the ``spawn``
+method (the reactor process is never forked).  The spider awaits
+:meth:`ExtractionPool.extract`; a page that holds a worker past
+``NEWSCRAWL_WORKER_TIMEOUT`` gets the worker killed and replaced, a worker that dies is
+replaced, and both count as a failed page while the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import time
+from concurrent.futures import CancelledError
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+    from crawler.profiles import SiteProfile
+
+logger = logging.getLogger(__name__)
+
+# Test-only fault injection: honoured only when this variable is "1" in the worker's
+# environment; a page starting with the marker then hangs or kills its worker.
+FAULTS_ENV = "NEWSCRAWL_TEST_WORKER_FAULTS"
+FAULT_HANG = b"<!--newscrawl-test-fault:hang-->"
+FAULT_CRASH = b"<!--newscrawl-test-fault:crash-->"
+
+
+def _inject_fault(body: bytes) -> None:
+    if body.startswith(FAULT_HANG):
+        time.sleep(3600)
+    if body.startswith(FAULT_CRASH):
+        os._exit(17)
+
+
+def warm_up() -> int:
+    """Import the extraction stack once in a fresh worker (first pages are not slower)."""
+    import crawler.extraction
+    import crawler.fingerprint  # noqa: F401
+
+    return os.getpid()
+
+
+def extract_page(body: bytes, url: str, profile: SiteProfile | None,
+                 content_type: str | None) -> dict[str, Any]:
+    """Run in a worker: extract one page and fingerprint its body; a plain dict back."""
+    if os.environ.get(FAULTS_ENV) == "1":
+        _inject_fault(body)
+    from crawler.extraction import ExtractOptions, extract
+    from crawler.fingerprint import fingerprint
+
+    started = time.perf_counter()
+    result = extract(body, ExtractOptions(url=url, profile=profile, content_type=content_type))
+    data = result.to_dict()
+    if result.ok and result.text:
+        fp = fingerprint(result.text)
+        data["content_hash"] = fp.content_hash
+        data["minhash"] = list(fp.minhash)
+    data["ms"] = (time.perf_counter() - started) * 1000.0
+    return data
+
+
+def failed(reason: str, url: str) -> dict[str, Any]:
+    return {"ok": False, "reason": reason, "page_type": "other", "url": url, "related": []}
+
+
+def worker_count(setting: int) -> int:
+    return setting if setting > 0 else (os.cpu_count() or 1)
+
+
+class ExtractionPool:
+    """A process pool for :func:`extract_page`, owned by one crawler."""
+
+    def __init__(self, workers: int, timeout: float, max_tasks: int,
+                 stats: StatsCollector | None = None) -> None:
+        from pebble import ProcessPool
+
+        self.workers = workers
+        self.timeout = timeout
+        self.stats = stats
+        self._pool = ProcessPool(max_workers=workers, max_tasks=max_tasks,
+                                 context=multiprocessing.get_context("spawn"))
+        self._closed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPool:
+        s = crawler.settings
+        pool = cls(worker_count(s.getint("NEWSCRAWL_WORKERS")),
+                   s.getfloat("NEWSCRAWL_WORKER_TIMEOUT"),
+                   s.getint("NEWSCRAWL_WORKER_MAX_TASKS"), crawler.stats)
+        crawler.signals.connect(pool.close, signal=signals.spider_closed)
+        return pool
+
+    def start(self) -> None:
+        """Start the workers now (one warm-up task each) instead of on the first page."""
+        for _ in range(self.workers):
+            self._pool.schedule(warm_up)
+
+    def _inc(self, key: str, count: float = 1) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key, count)
+
+    async def extract(self, body: bytes, url: str, profile: SiteProfile | None,
+                      content_type: str | None) -> dict[str, Any]:
+        """Extract one page in a worker; never raises for a bad page or a dead worker."""
+        from pebble import ProcessExpired
+
+        if self._closed:
+            return failed("shutdown", url)
+        future = self._pool.schedule(extract_page, args=(body, url, profile, content_type),
+                                     timeout=self.timeout)
+        try:
+            data = await asyncio.wrap_future(future)
+        except FutureTimeout:
+            logger.warning("extraction of %s exceeded %.0fs; worker replaced", url, self.timeout)
+            self._inc("extract/timeout")
+            data = failed("worker_timeout", url)
+        except ProcessExpired as exc:
+            logger.warning("extraction worker died on %s (exit code %s); worker replaced",
+                           url, exc.exitcode)
+            self._inc("extract/worker_crashed")
+            data = failed("worker_crashed", url)
+        except (CancelledError, asyncio.CancelledError):
+            data = failed("shutdown", url)
+        except Exception as exc:
+            logger.exception("extraction of %s raised", url)
+            data = failed(f"error_{type(exc).__name__}", url)
+        if data.get("ok"):
+            self._inc("extract/ok")
+        else:
+            self._inc("extract/failed")
+            self._inc(f"extract/failed/{data.get('reason') or 'unknown'}")
+        if "ms" in data:
+            self._inc("extract/ms_total", round(data["ms"], 3))
+            self._inc("extract/pages_timed")
+        return data
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._pool.stop()
+        self._pool.join(timeout=10)
