@@ -1,0 +1,137 @@
+"""Collections, indexes and schema migrations, applied idempotently at start-up.
+
+``ensure_schema(db)`` creates every index (``create_index`` with a fixed name is a no-op when
+the index exists), then brings the ``meta`` document's ``schema_version`` up to
+:data:`SCHEMA_VERSION` by running the registered migrations in order.  To change the stored
+shape: bump ``SCHEMA_VERSION``, register ``@migration(N)`` doing the backfill (idempotent,
+batch-wise, safe to re-run after a crash), and describe it in ``docs/data-model.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel
+from pymongo.database import Database
+from pymongo.errors import OperationFailure
+
+from crawler.storage.client import capabilities
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+ARTICLES = "articles"
+LINKS = "links"
+REVISIONS = "revisions"
+CRAWL_RUNS = "crawl_runs"
+META = "meta"
+META_ID = "schema"
+
+INDEXES: dict[str, list[IndexModel]] = {
+    ARTICLES: [
+        IndexModel([("canonical_url", ASCENDING)], name="canonical_url_unique", unique=True),
+        IndexModel([("aliases", ASCENDING)], name="aliases"),
+        IndexModel([("content_hash", ASCENDING)], name="content_hash"),
+        IndexModel([("minhash_bands", ASCENDING)], name="minhash_bands"),
+        IndexModel([("published_at", DESCENDING)], name="published_at"),
+        IndexModel([("site", ASCENDING), ("published_at", DESCENDING)], name="site_published_at"),
+        IndexModel([("updated_at", DESCENDING)], name="updated_at"),
+        IndexModel([("duplicate_of", ASCENDING)], name="duplicate_of"),
+        IndexModel([("categories", ASCENDING)], name="categories"),
+    ],
+    LINKS: [
+        IndexModel([("from_id", ASCENDING)], name="from_id"),
+        IndexModel([("to_url", ASCENDING)], name="to_url"),
+        IndexModel([("to_id", ASCENDING)], name="to_id"),
+    ],
+    REVISIONS: [
+        IndexModel([("article_id", ASCENDING), ("seen_until", DESCENDING)],
+                   name="article_id_seen_until"),
+    ],
+    CRAWL_RUNS: [
+        IndexModel([("started_at", DESCENDING)], name="started_at"),
+    ],
+}
+TEXT_INDEX = IndexModel([("title", TEXT), ("description", TEXT), ("text", TEXT)],
+                        name="fulltext", weights={"title": 10, "description": 4, "text": 1},
+                        default_language="none")
+
+Migration = Callable[[Database], None]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def migration(version: int) -> Callable[[Migration], Migration]:
+    """Register the step that brings a database from ``version - 1`` to ``version``."""
+    def register(func: Migration) -> Migration:
+        if version in MIGRATIONS:
+            raise ValueError(f"two migrations for schema version {version}")
+        MIGRATIONS[version] = func
+        return func
+    return register
+
+
+@migration(1)
+def _initial(db: Database) -> None:
+    """Version 1 is the first stored shape: nothing to transform."""
+
+
+def supports_text_index(db: Database) -> bool:
+    """Text indexes exist on MongoDB, not on FerretDB."""
+    return capabilities(db).text_index
+
+
+def ensure_indexes(db: Database, *, text_index: bool | None = None) -> list[str]:
+    """Create every index (idempotent); return the names of the indexes ensured."""
+    names: list[str] = []
+    # One index per command: FerretDB 1.24 drops the connection on a multi-index
+    # createIndexes whose indexes all exist already.
+    for collection, models in INDEXES.items():
+        for model in models:
+            names += db[collection].create_indexes([model])
+    if text_index is None:
+        text_index = supports_text_index(db)
+    if text_index:
+        names += db[ARTICLES].create_indexes([TEXT_INDEX])
+    else:
+        logger.info("full-text index skipped: the server has no text indexes "
+                    "(queries fall back to a regular expression, see docs/data-model.md)")
+    return names
+
+
+def schema_version(db: Database) -> int:
+    meta = db[META].find_one({"_id": META_ID}) or {}
+    return int(meta.get("schema_version", 0))
+
+
+def migrate(db: Database, target: int = SCHEMA_VERSION) -> list[int]:
+    """Apply the registered migrations above the stored version; return the versions run."""
+    current = schema_version(db)
+    if current > target:
+        raise RuntimeError(f"database schema version {current} is newer than this code "
+                           f"({target}); upgrade newscrawl")
+    applied = []
+    for version in range(current + 1, target + 1):
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise RuntimeError(f"no migration registered for schema version {version}")
+        logger.info("migrating database %s to schema version %d", db.name, version)
+        step(db)
+        db[META].update_one(
+            {"_id": META_ID},
+            {"$set": {"schema_version": version, "migrated_at": datetime.now(UTC)}},
+            upsert=True,
+        )
+        applied.append(version)
+    return applied
+
+
+def ensure_schema(db: Database, *, text_index: bool | None = None) -> None:
+    """Indexes and migrations: what every writer runs before its first write."""
+    try:
+        ensure_indexes(db, text_index=text_index)
+    except OperationFailure as exc:
+        raise RuntimeError(f"could not create indexes in {db.name}: {exc}") from exc
+    migrate(db)

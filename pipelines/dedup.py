@@ -1,0 +1,177 @@
+"""Decide whether an article is new, another URL of a known one, or a near-duplicate.
+
+In order of precedence:
+
+1. one of its URLs is a known article's canonical URL or alias: the same article;
+2. its normalised body hash is a known article's: another URL of that article, so the item
+   is re-pointed at it (its URLs become aliases of the first) -- ``dedup/alias``;
+3. its MinHash is at least ``NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD`` similar to a known article's:
+   a repost with small edits, stored as its own document with ``duplicate_of`` set to the
+   original's id -- ``dedup/near_duplicate``.
+
+Articles of this run are looked up in memory (a datasketch ``MinHashLSH`` for step 3) because
+they may still be waiting in the writer's queue; stored articles with one indexed query
+(``aliases``, ``content_hash`` and the stored LSH ``minhash_bands``).  The lookups run on a
+single worker thread of this pipeline, never on the reactor, and that thread alone owns the
+in-memory index.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Self
+
+from datasketch import MinHashLSH
+from pymongo.database import Database
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.threadpool import ThreadPool
+
+from crawler.fingerprint import NUM_PERM, band_keys, from_signature, lsh_params, similarity
+from crawler.items import ArticleItem
+from crawler.storage.indexes import ARTICLES
+from crawler.storage.models import ensure_fingerprint
+from crawler.urls import article_id
+
+logger = logging.getLogger(__name__)
+
+SAME, ALIAS, NEAR_DUPLICATE, NEW = "same", "alias", "near_duplicate", "new"
+
+
+@dataclass
+class _Known:
+    canonical_url: str
+    signature: list[int]
+    duplicate_of: str | None
+
+
+class Deduplicator:
+    """The dedup decision, synchronous; one instance per crawl, used from one thread."""
+
+    def __init__(self, db: Database | None, threshold: float = 0.8,
+                 candidates: int = 20) -> None:
+        self.db = db
+        self.threshold = threshold
+        self.candidates = candidates
+        bands, rows = lsh_params(threshold, NUM_PERM)
+        self.lsh = MinHashLSH(num_perm=NUM_PERM, params=(bands, rows))
+        self.by_url: dict[str, str] = {}  # any URL -> canonical URL
+        self.by_hash: dict[str, str] = {}  # content hash -> canonical URL
+        self.known: dict[str, _Known] = {}  # article id -> what near-dup checks need
+
+    def check(self, item: ArticleItem) -> str:
+        """Classify ``item`` and re-point it where needed; returns the decision."""
+        ensure_fingerprint(item)
+        urls = list(dict.fromkeys([item.canonical_url, *item.aliases]))
+        decision, target = self._in_memory(item, urls)
+        if decision == NEW and self.db is not None:
+            decision, target = self._stored(item, urls)
+        if decision in (SAME, ALIAS) and target and target["canonical_url"] != (
+                item.canonical_url):
+            item.canonical_url = target["canonical_url"]
+            item.aliases = list(dict.fromkeys([target["canonical_url"], *urls]))
+        if decision == NEAR_DUPLICATE and target:
+            item.duplicate_of = target["_id"]
+        self._remember(item)
+        return decision
+
+    def _in_memory(self, item: ArticleItem, urls: list[str]) -> tuple[str, dict | None]:
+        for url in urls:
+            if url in self.by_url:
+                return SAME, {"canonical_url": self.by_url[url]}
+        if item.content_hash in self.by_hash:
+            return ALIAS, {"canonical_url": self.by_hash[item.content_hash]}
+        mh = from_signature(item.minhash)
+        best = self._best([(key, self.known[key]) for key in self.lsh.query(mh)], item.minhash)
+        if best:
+            return NEAR_DUPLICATE, best
+        return NEW, None
+
+    def _stored(self, item: ArticleItem, urls: list[str]) -> tuple[str, dict | None]:
+        bands = band_keys(item.minhash, self.threshold)
+        cursor = self.db[ARTICLES].find(
+            {"$or": [{"aliases": {"$in": urls}}, {"content_hash": item.content_hash},
+                     {"minhash_bands": {"$in": bands}}]},
+            {"canonical_url": 1, "aliases": 1, "content_hash": 1, "minhash": 1,
+             "duplicate_of": 1},
+        ).limit(self.candidates)
+        docs = list(cursor)
+        for doc in docs:
+            if set(doc.get("aliases") or ()) & set(urls):
+                return SAME, doc
+        for doc in docs:
+            if doc.get("content_hash") == item.content_hash:
+                return ALIAS, doc
+        best = self._best([(d["_id"], _Known(d["canonical_url"], d.get("minhash") or [],
+                                             d.get("duplicate_of"))) for d in docs],
+                          item.minhash)
+        if best:
+            return NEAR_DUPLICATE, best
+        return NEW, None
+
+    def _best(self, candidates: list[tuple[str, _Known]], signature: list[int]) -> dict | None:
+        """The most similar candidate at or over the threshold, as its original's id."""
+        scored = [(similarity(signature, k.signature), key, k) for key, k in candidates]
+        scored = [s for s in scored if s[0] >= self.threshold]
+        if not scored:
+            return None
+        _, key, known = max(scored, key=lambda s: (s[0], s[1]))
+        return {"_id": known.duplicate_of or key, "canonical_url": known.canonical_url}
+
+    def _remember(self, item: ArticleItem) -> None:
+        canonical = item.canonical_url
+        for url in (canonical, *item.aliases):
+            self.by_url.setdefault(url, canonical)
+        self.by_hash.setdefault(item.content_hash, canonical)
+        key = article_id(canonical)
+        if key not in self.known:
+            self.known[key] = _Known(canonical, list(item.minhash), item.duplicate_of)
+            self.lsh.insert(key, from_signature(item.minhash))
+
+
+class DedupPipeline:
+    def __init__(self, stats: StatsCollector, uri: str, database: str, threshold: float,
+                 timeout_ms: int = 5000) -> None:
+        self.stats = stats
+        self.uri = uri
+        self.database = database
+        self.threshold = threshold
+        self.timeout_ms = timeout_ms
+        self.client: Any = None
+        self.dedup: Deduplicator | None = None
+        self._pool: ThreadPool | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        s = crawler.settings
+        return cls(crawler.stats, s.get("MONGO_URI", ""), s.get("MONGO_DATABASE", "newscrawl"),
+                   s.getfloat("NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD", 0.8),
+                   s.getint("NEWSCRAWL_DB_CONNECT_TIMEOUT_MS", 5000))
+
+    def open_spider(self) -> None:
+        from crawler.storage.client import connect
+
+        self.client, db = connect(self.uri, self.database, timeout_ms=self.timeout_ms)
+        self.dedup = Deduplicator(db, self.threshold)
+        self._pool = ThreadPool(1, 1, name="newscrawl-dedup")
+        self._pool.start()
+
+    def close_spider(self) -> None:
+        if self._pool is not None:
+            self._pool.stop()
+        if self.client is not None:
+            self.client.close()
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        assert self.dedup is not None and self._pool is not None
+        decision = await maybe_deferred_to_future(
+            deferToThreadPool(reactor, self._pool, self.dedup.check, item))
+        if decision in (ALIAS, NEAR_DUPLICATE):
+            self.stats.inc_value(f"dedup/{decision}")
+            logger.debug("%s is %s of %s", item.url, decision.replace("_", " "),
+                         item.duplicate_of or item.canonical_url)
+        return item

@@ -1,0 +1,97 @@
+"""Store articles and their links in MongoDB through the batched writer thread.
+
+``open_spider`` refuses to start the crawl when the database does not answer (the error
+names the redacted URI), then ensures indexes and runs migrations.  ``process_item`` only
+builds the document and queues it; when the queue is full it waits on a worker thread, so
+the reactor never blocks and Scrapy's ``CONCURRENT_ITEMS`` turns into back-pressure.
+``close_spider`` returns once everything queued is written and acknowledged.  When the
+database goes away for longer than the retry limit, the crawl is closed with reason
+``database_unavailable`` (see ``crawler.storage.writer``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Self
+
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.threads import deferToThread
+
+from crawler.items import ArticleItem
+from crawler.storage.indexes import ensure_schema
+from crawler.storage.models import build_article
+from crawler.storage.writer import ArticleWriter, StorageUnavailable
+
+logger = logging.getLogger(__name__)
+
+CLOSE_REASON = "database_unavailable"
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        s = crawler.settings
+        self.uri: str = s.get("MONGO_URI", "")
+        self.database: str = s.get("MONGO_DATABASE", "newscrawl")
+        self.timeout_ms = s.getint("NEWSCRAWL_DB_CONNECT_TIMEOUT_MS", 5000)
+        self.threshold = s.getfloat("NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD", 0.8)
+        self.writer_options: dict[str, Any] = {
+            "batch_size": s.getint("NEWSCRAWL_STORE_BATCH_SIZE", 100),
+            "flush_interval": s.getfloat("NEWSCRAWL_STORE_FLUSH_INTERVAL", 2.0),
+            "queue_size": s.getint("NEWSCRAWL_STORE_QUEUE_SIZE", 1000),
+            "retry_times": s.getint("NEWSCRAWL_STORE_RETRY_TIMES", 5),
+            "backoff": s.getfloat("NEWSCRAWL_STORE_RETRY_BACKOFF", 0.5),
+            "backoff_max": s.getfloat("NEWSCRAWL_STORE_RETRY_BACKOFF_MAX", 10.0),
+        }
+        self.client: Any = None
+        self.writer: ArticleWriter | None = None
+        self._stopping = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        from crawler.storage.client import connect, redact_uri
+
+        self.client, db = connect(self.uri, self.database, timeout_ms=self.timeout_ms)
+        ensure_schema(db)
+        self.writer = ArticleWriter(db, stats=self.crawler.stats, on_fatal=self._on_fatal,
+                                    **self.writer_options)
+        self.writer.start()
+        logger.info("storing articles in %s database %s",
+                    redact_uri(self.uri) or "the local server", db.name)
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        assert self.writer is not None
+        doc = build_article(item, threshold=self.threshold)
+        if not self.writer.try_put(doc):
+            self.crawler.stats.inc_value("storage/backpressure")
+            await maybe_deferred_to_future(deferToThread(self.writer.put, doc))
+        return item
+
+    async def close_spider(self) -> None:
+        if self.writer is not None:
+            await maybe_deferred_to_future(deferToThread(self.writer.close))
+            if self.writer.failed is not None:
+                self.crawler.stats.set_value("storage/error", str(self.writer.failed))
+                logger.error("storage failed: %s; %d article(s) not stored",
+                             self.writer.failed, len(self.writer.unstored))
+        if self.client is not None:
+            self.client.close()
+
+    def _on_fatal(self, error: StorageUnavailable) -> None:
+        """Called from the writer thread once: stop the crawl from the reactor thread."""
+        reactor.callFromThread(self._stop_crawl, error)
+
+    def _stop_crawl(self, error: StorageUnavailable) -> None:
+        if self._stopping:
+            return
+        self._stopping = True
+        logger.error("stopping the crawl: %s", error)
+        self.crawler.stats.set_value("storage/error", str(error))
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=CLOSE_REASON))
