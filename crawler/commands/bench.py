@@ -1,0 +1,38 @@
+"""``newscrawl bench``: crawl a generated mirror end to end and report speed and memory."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pages", type=int, nargs="+", default=[2000],
+                        help="mirror sizes to run, e.g. --pages 1000 5000 10000 (default 2000)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="extraction worker processes (default: one per core)")
+    parser.add_argument("--sample", type=int, default=300,
+                        help="pages used for the plain-trafilatura reference rate")
+    parser.add_argument("--output", type=Path, default=Path("bench-results/bench.json"),
+                        help="JSON file to write (default bench-results/bench.json)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from crawler.bench import format_table, run_bench
+
+    results = []
+    for pages in args.pages:
+        print(f"bench: {pages} pages ...", flush=True)
+        results.append(run_bench(pages, workers=args.workers, sample=args.sample))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps([asdict(r) for r in results], indent=2), encoding="utf-8")
+    print(format_table(results))
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        growth = last.peak_rss_mb / first.peak_rss_mb - 1 if first.peak_rss_mb else 0.0
+        print(f"peak RSS growth {first.pages_requested} -> {last.pages_requested} pages: "
+              f"{growth:+.0%}")
+    print(f"written: {args.output}")
+    return 0
