@@ -1,0 +1,1 @@
+"""Extraction benchmark: the scorer (``scoring``), the pages (``datasets``), the runner."""

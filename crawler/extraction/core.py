@@ -1,0 +1,145 @@
+"""``extract``: bytes or text of one page in, one :class:`ExtractionResult` out."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import lxml.html
+from lxml import etree
+
+from crawler.extraction import selectors as sel
+from crawler.extraction.body import (
+    Body,
+    generic_body,
+    locate,
+    profile_body,
+    profile_container,
+)
+from crawler.extraction.decode import decode
+from crawler.extraction.guard import ExtractionTimeout, time_limit
+from crawler.extraction.jsonld import LinkedData
+from crawler.extraction.metadata import extract_metadata
+from crawler.extraction.options import ExtractOptions
+from crawler.extraction.pagetype import page_type
+from crawler.extraction.related import related_links
+from crawler.extraction.result import ExtractionResult
+
+logger = logging.getLogger(__name__)
+
+_HTML_TYPES = re.compile(r"^\s*(?:text/html|application/xhtml\+xml|text/plain|text/xml"
+                         r"|application/xml)?\s*(?:;|$)", re.IGNORECASE)
+_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_MARKUP = re.compile(r"<\s*(?:html|head|body|div|p|article|meta|title|!doctype)\b", re.IGNORECASE)
+MAX_TREE_NODES = 200_000
+
+
+def extract(data: bytes | str | None, options: ExtractOptions | None = None) -> ExtractionResult:
+    """Extract one page.  Never raises for bad input: failures carry a ``reason``."""
+    opts = options or ExtractOptions()
+    try:
+        with time_limit(opts.timeout):
+            return _extract(data, opts)
+    except ExtractionTimeout:
+        return ExtractionResult.failed("timeout", opts.url)
+    except (RecursionError, MemoryError, etree.LxmlError, ValueError) as exc:
+        logger.debug("extraction failed for %s: %r", opts.url, exc)
+        return ExtractionResult.failed("parse error", opts.url)
+    except Exception:
+        logger.exception("unexpected extraction error for %s", opts.url)
+        return ExtractionResult.failed("parse error", opts.url)
+
+
+def _check_input(data: bytes | str | None, opts: ExtractOptions) -> str | None:
+    if data is None or len(data) == 0:
+        return "empty document"
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "replace"))
+    if opts.max_bytes and size > opts.max_bytes:
+        return "too large"
+    if opts.content_type and not _HTML_TYPES.match(opts.content_type):
+        return "unsupported content type"
+    if isinstance(data, bytes):
+        head = data[:4096]
+        utf16 = head[:2] in (b"\xff\xfe", b"\xfe\xff")
+        if not utf16 and len(_BINARY.findall(head)) > max(8, len(head) // 100):
+            return "unsupported content type"
+    return None
+
+
+def _parse(text: str) -> lxml.html.HtmlElement | None:
+    if not _MARKUP.search(text[:100_000]) and "<" not in text[:2000]:
+        return None
+    text = text.replace("\x00", "")
+    if text.lstrip().startswith("<?xml"):
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    tree = lxml.html.document_fromstring(text, parser=_PARSER)
+    if tree is None:
+        return None
+    count = 0
+    for _ in tree.iter():
+        count += 1
+        if count > MAX_TREE_NODES:
+            raise ValueError("document tree too large")
+    return tree
+
+
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+
+
+def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult:
+    reason = _check_input(data, opts)
+    if reason:
+        return ExtractionResult.failed(reason, opts.url)
+    assert data is not None
+    text, encoding = decode(data, opts.content_type)
+    tree = _parse(text)
+    if tree is None or not " ".join(tree.itertext()).strip():
+        return ExtractionResult.failed("empty body" if tree is not None else "parse error",
+                                       opts.url, encoding=encoding)
+    url = opts.url
+    if not url:
+        base = sel.BASE_HREF(tree)
+        url = str(base[0]) if base else ""
+    ld = LinkedData(tree)
+    meta = extract_metadata(tree, url, ld)
+    provenance: dict[str, str] = meta.pop("provenance")
+    og_type: str = meta.pop("og_type")
+
+    profile = opts.profile
+    container = profile_container(tree, profile.body) if profile and profile.body else None
+    if container is not None:
+        assert profile is not None
+        body = profile_body(tree, url, container, profile.body_exclude, opts.include_captions)
+    else:
+        body = generic_body(tree, url, ld.get("articleBody") if ld.article else None,
+                            meta.get("description"))
+        body.elements = locate(tree, body.blocks)
+    provenance["text"] = body.source
+    body_class = sel.BODY_CLASS(tree)
+    kind, kind_source = page_type(url, profile, ld, og_type, body.word_count, opts.min_words,
+                                  str(body_class[0]) if body_class else "")
+    provenance["page_type"] = kind_source
+
+    result = ExtractionResult(url=url, page_type=kind, encoding=encoding, **meta)
+    if kind != "article":
+        return ExtractionResult.failed(
+            "not an article", url, page_type=kind, title=result.title,
+            canonical_url=result.canonical_url, encoding=encoding,
+            provenance={"page_type": kind_source})
+    if body.word_count < opts.min_words:
+        return ExtractionResult.failed(
+            "empty body", url, page_type=kind, title=result.title,
+            canonical_url=result.canonical_url, encoding=encoding,
+            provenance={"page_type": kind_source})
+    _fill_body(result, body)
+    if opts.with_related:
+        result.related = related_links(tree, url, result.canonical_url, profile, body.elements)
+    result.provenance = provenance
+    result.ok = True
+    return result
+
+
+def _fill_body(result: ExtractionResult, body: Body) -> None:
+    result.text = body.text
+    result.markdown = body.markdown
+    result.word_count = body.word_count

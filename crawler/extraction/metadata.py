@@ -1,0 +1,296 @@
+"""Article metadata with provenance: JSON-LD first, then ``<meta>`` tags, then the page.
+
+Each field records where its value came from (``json-ld``, ``meta:<name>``, ``h1``,
+``time``, ``byline``, ``htmldate`` ...), so a data team can judge how far to trust it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+from crawler.extraction import selectors as sel
+from crawler.extraction.jsonld import LinkedData, text_of, types_of
+from crawler.extraction.titles import choose_title, clean_space
+
+_URLISH = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+")
+_BY = re.compile(r"^(?:(?:written|posted|reported|text|words|story|photos?)\s+)?"
+                 r"(?:by|von|por|par|av|af|di|door|od|от|tekst|texto|texte)\s*:?\s+",
+                 re.IGNORECASE)
+_SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\by\b|\bet\b|\bog\b|\ben\b|\boch\b"
+                            r"|\bi\b|\be\b|\bu\.\b|\bsowie\b|、|・)\s*", re.IGNORECASE)
+_AUTHOR_NOISE = re.compile(r"^(?:by|staff|admin|administrator|editor|redaktion|unknown|"
+                           r"anonymous|guest|null|none|undefined)$", re.IGNORECASE)
+_TZ_COMPACT = re.compile(r"([+-]\d{2})(\d{2})$")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class MetaTags:
+    """``<meta>`` contents by lower-cased ``name``/``property``/``itemprop``/``http-equiv``."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.values: dict[str, list[str]] = defaultdict(list)
+        for el in sel.META(tree):
+            content = clean_space(el.get("content"))
+            if not content:
+                continue
+            for attr in ("property", "name", "itemprop", "http-equiv"):
+                key = (el.get(attr) or "").strip().lower()
+                if key:
+                    self.values[key].append(content)
+
+    def first(self, keys: tuple[str, ...]) -> tuple[str | None, str | None]:
+        for key in keys:
+            if self.values.get(key):
+                return self.values[key][0], f"meta:{key}"
+        return None, None
+
+    def all(self, keys: tuple[str, ...]) -> tuple[list[str], str | None]:
+        for key in keys:
+            if self.values.get(key):
+                return list(self.values[key]), f"meta:{key}"
+        return [], None
+
+
+# --- authors ---------------------------------------------------------------------------------
+
+def clean_authors(raw: list[str]) -> list[str]:
+    """Names only: no "By", no e-mails/URLs/handles, "A and B" split, duplicates dropped."""
+    names: list[str] = []
+    for value in raw:
+        value = clean_space(_URLISH.sub(" ", value or ""))
+        value = _BY.sub("", value)
+        for part in _SPLIT_AUTHORS.split(value):
+            part = _BY.sub("", part.strip(" .:-–—()[]\"'"))
+            part = clean_space(part)
+            if not part or _AUTHOR_NOISE.match(part) or len(part) > 60:
+                continue
+            if not re.search(r"[^\W\d_]", part) or len(part.split()) > 6:
+                continue
+            if part.lower() not in {n.lower() for n in names}:
+                names.append(part)
+    return names
+
+
+def _ld_authors(ld: LinkedData) -> list[str]:
+    value = ld.get("author") or ld.get("creator")
+    values = value if isinstance(value, list) else [value]
+    out = []
+    for v in values:
+        if isinstance(v, dict):
+            name = text_of(v.get("name"))
+            if name:
+                out.append(name)
+        elif isinstance(v, str) and not v.startswith("http"):
+            out.append(v)
+    return out
+
+
+def _byline_authors(tree: HtmlElement) -> list[str]:
+    out = []
+    for el in sel.BYLINE(tree)[:6]:
+        text = clean_space(el.text_content())
+        if text and len(text) <= 80:
+            out.append(text)
+    return out
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+def normalize_date(value: Any) -> str | None:
+    """ISO 8601 (with the page's UTC offset when it gives one), or None if unparseable."""
+    if not isinstance(value, str):
+        value = text_of(value)
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00").replace(" ", "T", 1)
+    text = _TZ_COMPACT.sub(r"\1:\2", text)
+    if _DATE_ONLY.match(text):
+        return text
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = _parse_loose(value)
+        if parsed is None:
+            return None
+    return parsed.isoformat()
+
+
+def _parse_loose(value: str) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        pass
+    m = re.match(r"^\s*(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)", value)
+    if m:
+        try:
+            return datetime.fromisoformat(f"{m[1]}T{m[2]}")
+        except ValueError:
+            return None
+    return None
+
+
+def _time_element(tree: HtmlElement) -> str | None:
+    for el in sel.TIME_DATETIME(tree):
+        if el.get("itemprop") == "dateModified" or "updated" in (el.get("class") or ""):
+            continue
+        value = normalize_date(el.get("datetime"))
+        if value:
+            return value
+    return None
+
+
+def _htmldate(tree: HtmlElement, url: str, original: bool) -> str | None:
+    from htmldate import find_date
+
+    try:
+        return find_date(tree, url=url or None, original_date=original,
+                         extensive_search=True, outputformat="%Y-%m-%d")
+    except Exception:
+        return None
+
+
+# --- the whole record ------------------------------------------------------------------------
+
+def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, Any]:
+    """All metadata fields plus ``provenance``; absent fields are None or empty lists."""
+    meta = MetaTags(tree)
+    prov: dict[str, str] = {}
+    out: dict[str, Any] = {}
+
+    def put(field: str, value: Any, source: str | None) -> None:
+        out[field] = value
+        if value and source:
+            prov[field] = source
+
+    site_name, src = text_of(ld.first("publisher")), "json-ld"
+    if not site_name:
+        site_name, src = meta.first(sel.META_SITE_NAME)
+    put("site_name", site_name, src)
+
+    # title
+    h1s = [el.text_content() for el in sel.H1(tree)[:5]]
+    metas: list[tuple[str, str]] = []
+    headline = text_of(ld.get("headline")) or text_of(ld.get("name"))
+    if headline:
+        metas.append(("json-ld", headline))
+    for key in sel.META_TITLE:
+        for v in meta.values.get(key, [])[:1]:
+            metas.append((f"meta:{key}", v))
+    titles = sel.TITLE(tree)
+    if titles:
+        metas.append(("title", titles[0].text_content()))
+    host = urlsplit(url).hostname or ""
+    site_names = [n for n in (site_name, *meta.values.get("og:site_name", []),
+                              *meta.values.get("application-name", []),
+                              host.removeprefix("www."), host.removeprefix("www.").split(".")[0])
+                  if n]
+    title, src = choose_title(h1s, metas, site_names)
+    put("title", title, src)
+
+    description, src = (text_of(ld.get("description")), "json-ld")
+    if not description:
+        description, src = meta.first(sel.META_DESCRIPTION)
+    put("description", clean_space(description) or None, src)
+
+    # authors
+    authors, src = clean_authors(_ld_authors(ld)), "json-ld"
+    if not authors:
+        raw, src = meta.all(sel.META_AUTHOR)
+        authors = clean_authors([v for v in raw if not v.startswith("http")])
+    if not authors:
+        authors, src = clean_authors(_byline_authors(tree)[:2]), "byline"
+    put("authors", authors, src)
+
+    # dates
+    published, src = normalize_date(ld.get("datePublished") or ld.get("dateCreated")), "json-ld"
+    if not published:
+        raw, src = meta.first(sel.META_PUBLISHED)
+        published = normalize_date(raw)
+    if not published:
+        published, src = _time_element(tree), "time"
+    if not published:
+        published, src = _htmldate(tree, url, original=True), "htmldate"
+    put("published", published, src)
+    modified, src = normalize_date(ld.get("dateModified")), "json-ld"
+    if not modified:
+        raw, src = meta.first(sel.META_MODIFIED)
+        modified = normalize_date(raw)
+    put("modified", modified, src)
+
+    # language
+    langs = sel.HTML_LANG(tree)
+    language, src = (str(langs[0]).strip() if langs else None), "html-lang"
+    if not language:
+        language, src = text_of(ld.get("inLanguage")), "json-ld"
+    if not language:
+        language, src = meta.first(sel.META_LANGUAGE)
+    put("language", _lang(language), src)
+
+    # categories and tags
+    section = ld.get("articleSection")
+    categories = [s for s in (section if isinstance(section, list) else [section])
+                  if isinstance(s, str) and s.strip()]
+    src = "json-ld"
+    if not categories:
+        categories, src = meta.all(sel.META_SECTION)
+    if not categories:
+        categories = [clean_space(a.text_content()) for a in sel.CATEGORY_LINKS(tree)]
+        src = "links"
+    put("categories", _unique(categories), src)
+    keywords = ld.get("keywords")
+    tags = (keywords if isinstance(keywords, list)
+            else [k for k in re.split(r"\s*,\s*", keywords)] if isinstance(keywords, str) else [])
+    src = "json-ld"
+    if not tags:
+        tags = [clean_space(a.text_content()) for a in sel.TAG_LINKS(tree)]
+        src = "links"
+    if not tags:
+        raw, src = meta.all(sel.META_TAG)
+        tags = [t for v in raw for t in re.split(r"\s*,\s*", v)]
+    put("tags", _unique(t for t in tags if isinstance(t, str)), src)
+
+    # image, canonical
+    image, src = ld.get("image"), "json-ld"
+    image_url = text_of(image) if not isinstance(image, list) else text_of(image[0])
+    caption = text_of(image.get("caption")) if isinstance(image, dict) else None
+    if not image_url:
+        image_url, src = meta.first(sel.META_IMAGE)
+    put("image", {"url": urljoin(url, image_url), "caption": caption} if image_url else None, src)
+    canonical = [str(h).strip() for h in sel.CANONICAL(tree) if str(h).strip()]
+    src = "link:canonical"
+    if not canonical:
+        og, src = meta.first(sel.META_URL)
+        canonical = [og] if og else []
+    put("canonical_url", urljoin(url, canonical[0]) if canonical else None, src)
+
+    out["og_type"] = (meta.first(sel.META_OG_TYPE)[0] or "").lower()
+    out["provenance"] = prov
+    return out
+
+
+def _lang(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.replace("_", "-").split(",")[0].strip()
+    return value or None
+
+
+def _unique(values: Any) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        v = clean_space(v)
+        if v and len(v) <= 100 and v.lower() not in {s.lower() for s in seen}:
+            seen[v] = None
+    return list(seen)
+
+
+def is_article_node(node: dict[str, Any] | None) -> bool:
+    return bool(node) and any(sel.ARTICLE_TYPES.match(t) for t in types_of(node))

@@ -1,0 +1,130 @@
+"""Every generic selector and XPath of the extractor, compiled once at import.
+
+Site-specific selectors live in the site profiles (``crawler/sites/*.yaml``), never here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.etree import XPath
+
+# --- <head> metadata ------------------------------------------------------------------------
+JSONLD_SCRIPTS = XPath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+META = XPath("//meta[@content]")
+TITLE = XPath("//head/title | //title")
+HTML_LANG = XPath("/html/@lang | /html/@xml:lang")
+CANONICAL = XPath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href')
+H1 = XPath("//h1")
+TIME_DATETIME = XPath("//time[@datetime]")
+
+# Meta names/properties in trust order for each field (lower-cased keys).
+META_TITLE = ("og:title", "twitter:title", "dc.title", "sailthru.title", "parsely-title")
+META_DESCRIPTION = ("description", "og:description", "twitter:description", "dc.description")
+META_AUTHOR = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author",
+               "byl", "cxenseparse:author", "twitter:creator")
+META_PUBLISHED = ("article:published_time", "og:article:published_time", "published_time",
+                  "article:published", "datepublished", "pubdate", "publishdate",
+                  "publish-date", "date", "dc.date.issued", "dc.date", "dcterms.created",
+                  "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime",
+                  "article.published", "og:published_time")
+META_MODIFIED = ("article:modified_time", "og:updated_time", "og:article:modified_time",
+                 "modified_time", "datemodified", "last-modified", "dcterms.modified",
+                 "article.updated")
+META_SECTION = ("article:section", "og:article:section", "section", "parsely-section")
+META_TAG = ("article:tag", "og:article:tag", "news_keywords", "keywords", "parsely-tags")
+META_IMAGE = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image",
+              "twitter:image:src")
+META_SITE_NAME = ("og:site_name", "application-name", "apple-mobile-web-app-title",
+                  "publisher", "twitter:site")
+META_LANGUAGE = ("og:locale", "content-language", "language", "dc.language")
+META_OG_TYPE = ("og:type",)
+META_URL = ("og:url",)
+
+# --- On-page metadata ------------------------------------------------------------------------
+BYLINE = XPath(
+    '//*[@rel="author" or @itemprop="author" or contains(concat(" ", normalize-space(@class), " "), " author ")'
+    ' or contains(@class, "byline") or contains(@class, "author-name") or contains(@class, "authorName")'
+    ' or contains(@class, "entry-author") or contains(@class, "post-author") or contains(@class, "article-author")'
+    ' or contains(@class, "td-post-author-name") or contains(@class, "tdb-author-name")]'
+)
+CATEGORY_LINKS = XPath('//a[contains(concat(" ", @rel, " "), " category ")]'
+                       ' | //*[contains(@class, "tdb-category") or contains(@class, "td-category")]//a')
+TAG_LINKS = XPath('//a[@rel="tag" and not(contains(@rel, "category"))]'
+                  ' | //*[contains(@class, "tdb-tags") or contains(@class, "td-tags")]//a'
+                  ' | //*[contains(@class, "post-tags") or contains(@class, "entry-tags")]//a')
+FIGURE_CAPTION = XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]")
+
+# --- Body ------------------------------------------------------------------------------------
+# Always removed before the body is read (never article text).
+BODY_NOISE = XPath(
+    ".//script | .//style | .//noscript | .//template | .//iframe | .//form | .//button"
+    ' | .//*[@hidden] | .//*[@aria-hidden="true"]'
+    ' | .//*[contains(@class, "sharedaddy") or contains(@class, "share-buttons")'
+    ' or contains(@class, "social-share") or contains(@class, "addtoany") or contains(@class, "sharing")'
+    ' or contains(@class, "newsletter") or contains(@class, "subscribe") or contains(@class, "jp-relatedposts")'
+    ' or contains(@class, "yarpp") or contains(@class, "crp_related") or contains(@class, "related-posts")'
+    ' or contains(@class, "comments") or @id="comments" or @id="respond"]'
+)
+CAPTIONS = XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]"
+                 " | .//*[contains(@class, 'caption') and not(self::p)]")
+PARAGRAPH_PARENTS = XPath(".//p/..")
+# A container of body chunks that a page splits with ads or embeds (same tag and class).
+SAME_CLASS_ELEMENTS = "//{tag}[@class=$cls]"
+
+# Lines that are never article text when they open or close a body.
+EDGE_BOILERPLATE = re.compile(
+    r"^\s*(?:image source\s*:.*|photo(?:graph)?s?\s*(?:credit|source)?\s*:.*|foto\s*:.*"
+    r"|share(?: this)?(?: article| story| on \w+)?:?|tweet|print|e-?mail"
+    r"|advertisement|anzeige|werbung|publicité|publicidad"
+    r"|read more:?|read (?:also|next):?.*|related:?|see also:?.*|more on this:?.*"
+    r"|tell us what you think.*|(?:\d+\s+)?comments?|leave a (?:comment|reply).*"
+    r"|(?:sign up|subscribe) (?:to|for) .*newsletters?.*|get the latest .* inbox.*"
+    r"|follow (?:us|@\w+) on .*|click here for more information\.?.*"
+    r"|.*delivered (?:through your letterbox|to your inbox).*"
+    r"|copyright\b.*|©.*|all rights reserved\.?|\[/?\w+[^\]]*\].*\[/\w+\])\s*$",
+    re.IGNORECASE,
+)
+
+# --- Page type -------------------------------------------------------------------------------
+ARTICLE_TYPES = re.compile(
+    r"^(?:Article|NewsArticle|BlogPosting|Report|ReportageNewsArticle|AnalysisNewsArticle"
+    r"|OpinionNewsArticle|BackgroundNewsArticle|ReviewNewsArticle|AskPublicNewsArticle"
+    r"|ScholarlyArticle|TechArticle|SatiricalArticle|LiveBlogPosting|Review|SocialMediaPosting"
+    r"|DiscussionForumPosting|Posting|Blog)$", re.IGNORECASE)
+LISTING_TYPES = re.compile(r"^(?:CollectionPage|ItemList|SearchResultsPage|WebSite|ProfilePage)$",
+                           re.IGNORECASE)
+OTHER_TYPES = re.compile(r"^(?:AboutPage|ContactPage|FAQPage|CheckoutPage|Product|Event)$",
+                         re.IGNORECASE)
+ARTICLE_OG_TYPES = ("article", "news", "blog", "newsarticle")
+NON_ARTICLE_PATHS = re.compile(
+    r"^/(?:[a-z]{2}/)?(?:about(?:-us)?|contact(?:-us)?|privacy(?:-policy)?|terms|imprint|impressum"
+    r"|team|project|proiect|subprojects?|faq|search|login|register|cart|shop)/?$",
+    re.IGNORECASE)
+# WordPress (and themes copying it) name the template in <body class>.
+BODY_CLASS = XPath("//body/@class")
+STATIC_BODY_CLASSES = {"page-template-default", "page-template", "page"}
+LISTING_BODY_CLASSES = {"archive", "category", "tag", "author", "blog", "home", "search",
+                        "search-results", "date"}
+POST_BODY_CLASSES = {"single", "single-post", "postid"}
+LISTING_PATHS = re.compile(
+    r"/(?:category|tag|tags|topic|topics|author|section|archive|page)/|/\d{4}/(?:\d{2}/)?$",
+    re.IGNORECASE)
+
+# --- Related links ---------------------------------------------------------------------------
+NAV_ANCESTORS = XPath('ancestor::nav | ancestor::header | ancestor::footer | ancestor::aside'
+                      ' | ancestor::*[@role="navigation"]')
+MENU_ANCESTORS = XPath('ancestor::nav | ancestor::*[@role="navigation"]'
+                       ' | ancestor::*[contains(@class, "menu")]')
+BODY_LINK_HOLDERS = XPath(".//p | .//li | .//h2 | .//h3 | .//h4 | .//blockquote")
+LINKS = XPath(".//a[@href]")
+BASE_HREF = XPath("//base/@href")
+NON_ARTICLE_LINK = re.compile(
+    r"/(?:category|tag|tags|author|topic|topics|page|feed|wp-admin|wp-login|wp-content|wp-json"
+    r"|search|comments?)/|[?&](?:share|replytocom|s)=|^mailto:|^tel:|^javascript:"
+    r"|\.(?:jpe?g|png|gif|webp|svg|pdf|zip|mp3|mp4)(?:$|\?)",
+    re.IGNORECASE)
+SHARE_HOSTS = re.compile(
+    r"(?:^|\.)(?:facebook\.com|twitter\.com|x\.com|linkedin\.com|pinterest\.com|reddit\.com"
+    r"|t\.me|telegram\.me|wa\.me|whatsapp\.com|vk\.com|tumblr\.com|plus\.google\.com)$",
+    re.IGNORECASE)
