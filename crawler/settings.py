@@ -98,8 +98,9 @@ NEWSCRAWL_PAGE_CONTENT_TYPES = ["text/html", "application/xhtml+xml"]
 # --- Extraction worker processes ---------------------------------------------------------
 # Worker processes for extraction; 0 = one per CPU core.
 NEWSCRAWL_WORKERS = 0
-# Hard limit per page: a worker busy longer is killed and replaced, the page counts failed.
-NEWSCRAWL_EXTRACT_TIMEOUT = 60.0
+# Hard limit per page (above the extractor's own NEWSCRAWL_EXTRACT_TIMEOUT): a worker busy
+# longer is killed and replaced, and the page counts as failed.
+NEWSCRAWL_WORKER_TIMEOUT = 60.0
 # Recycle a worker after this many pages (bounds memory growth in long crawls).
 NEWSCRAWL_WORKER_MAX_TASKS = 500
 

@@ -1,0 +1,43 @@
+"""``newscrawl crawl``: crawl a site profile (or a URL list) into MongoDB."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("site", nargs="?", help="site profile name (crawler/sites/NAME.yaml) "
+                        "or path to a profile file")
+    parser.add_argument("--urls", metavar="FILE",
+                        help="fetch exactly the URLs in FILE (one a line, any site)")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="crawl a mirror or copy of the site at URL instead")
+    parser.add_argument("--discover", default="all", metavar="MODES",
+                        help="sitemaps, feeds, listings, related (comma-separated) or all")
+    parser.add_argument("--since", metavar="DATE",
+                        help="only articles published on or after DATE (YYYY-MM-DD)")
+    parser.add_argument("--max-articles", type=int, default=0, metavar="N",
+                        help="stop after N articles")
+    parser.add_argument("--max-pages", type=int, default=0, metavar="N",
+                        help="stop after N pages (responses)")
+    parser.add_argument("--refresh", action="store_true",
+                        help="re-fetch stored articles with conditional GET")
+    parser.add_argument("--job", metavar="NAME",
+                        help="resumable crawl: state in NEWSCRAWL_JOBS_DIR/NAME")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="extraction worker processes (0 = one per core)")
+    parser.add_argument("--no-delay", action="store_true",
+                        help="no download delay or throttling (mirrors, tests, benchmarks)")
+    parser.add_argument("-s", "--set", dest="settings", action="append", default=[],
+                        metavar="KEY=VALUE", help="override a Scrapy/newscrawl setting")
+
+
+def run(args: argparse.Namespace) -> int:
+    from crawler.runner import CrawlOptions, run_crawl
+
+    return run_crawl(CrawlOptions(
+        site=args.site, urls=args.urls, base_url=args.base_url, discover=args.discover,
+        since=args.since, max_articles=args.max_articles, max_pages=args.max_pages,
+        refresh=args.refresh, job=args.job, workers=args.workers, no_delay=args.no_delay,
+        settings=list(args.settings),
+    ))

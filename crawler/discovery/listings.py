@@ -1,0 +1,87 @@
+"""Links of a listing page, with the date shown next to each, and pagination helpers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from parsel import Selector
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+
+from crawler.discovery.dates import parse_date
+
+_IGNORED = tuple("." + e for e in IGNORED_EXTENSIONS)
+# How far up from a link to look for the date of the teaser it belongs to.
+_DATE_ANCESTORS = 5
+
+
+@dataclass(frozen=True)
+class PageLink:
+    url: str
+    text: str
+    date: str | None = None  # the teaser's <time datetime>, when it has exactly one article
+
+
+def has_ignored_extension(url: str) -> bool:
+    """PDFs, images, archives, media: never fetched as pages."""
+    return urlsplit(url).path.lower().endswith(_IGNORED)
+
+
+def page_links(sel: Selector, base_url: str, is_article: Callable[[str], bool]) -> list[PageLink]:
+    """Every http(s) link of a page, article links with the date shown next to them."""
+    links: list[PageLink] = []
+    seen: set[str] = set()
+    for a in sel.css("a[href]"):
+        href = (a.attrib.get("href") or "").strip()
+        if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+            continue
+        url = urljoin(base_url, href)
+        if urlsplit(url).scheme not in {"http", "https"} or has_ignored_extension(url):
+            continue
+        url = urlunsplit(urlsplit(url)._replace(fragment=""))
+        date = _teaser_date(a, url, base_url, is_article) if is_article(url) else None
+        if url in seen and date is None:
+            continue
+        seen.add(url)
+        links.append(PageLink(url, " ".join(a.css("::text").getall()).strip(), date))
+    return links
+
+
+def _teaser_date(a: Selector, url: str, base_url: str,
+                 is_article: Callable[[str], bool]) -> str | None:
+    """The ``<time datetime>`` of the smallest block around ``a`` that has one.
+
+    Only a block about this one article counts: if it links to other articles too, the
+    date cannot be attributed and None is returned.
+    """
+    el = a.root
+    own = urlsplit(url).path.rstrip("/")
+    for _ in range(_DATE_ANCESTORS):
+        el = el.getparent()
+        if el is None:
+            return None
+        times = el.xpath(".//time[@datetime]/@datetime")
+        if not times:
+            continue
+        for href in el.xpath(".//a/@href"):
+            other = urljoin(base_url, str(href))
+            if is_article(other) and urlsplit(other).path.rstrip("/") != own:
+                return None
+        value = str(times[0]).strip()
+        return value if parse_date(value) else None
+    return None
+
+
+def page_number(url: str, pattern: str) -> int | None:
+    m = re.search(pattern, urlsplit(url).path)
+    return int(m.group(1)) if m else None
+
+
+def listing_root(url: str, pattern: str) -> str:
+    """The first page of the listing ``url`` belongs to."""
+    parts = urlsplit(url)
+    m = re.search(pattern, parts.path)
+    path = parts.path[:m.start()] + "/" if m else parts.path
+    return urlunsplit(parts._replace(path=path, query="", fragment=""))

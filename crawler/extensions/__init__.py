@@ -1,0 +1,1 @@
+"""Scrapy extensions of the crawl: run records, the monitor, the progress line."""

@@ -1,0 +1,52 @@
+"""Fetch each canonical URL once per run, whatever the variant or the queue it came from.
+
+The spider claims a URL when it yields the request.  Requests that reach the downloader
+without this run's claim (restored from a job directory, or redirected to another URL)
+are checked here: already claimed in this run, or (for articles) already stored, means
+the request is dropped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from crawler.urls import canonicalize
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+
+
+class ArticleDedupMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArticleDedupMiddleware:
+        if not crawler.settings.getbool("NEWSCRAWL_DEDUP_ENABLED", True):
+            raise NotConfigured
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        kind = request.meta.get("nc_kind")
+        spider = self.crawler.spider
+        frontier = getattr(spider, "frontier", None)
+        if not kind or frontier is None:
+            return None
+        canonical = canonicalize(request.url)
+        if (request.meta.get("nc_run") == frontier.token
+                and request.meta.get("nc_claim") == canonical):
+            return None
+        stats = self.crawler.stats
+        if not frontier.claim(canonical):
+            stats.inc_value("frontier/duplicate")
+            raise IgnoreRequest(f"already fetched in this run: {canonical}")
+        if (kind == "article" and not request.meta.get("nc_conditional")
+                and spider.is_known(canonical)):
+            stats.inc_value("frontier/stored")
+            raise IgnoreRequest(f"already stored: {canonical}")
+        request.meta["nc_run"] = frontier.token
+        request.meta["nc_claim"] = canonical
+        return None

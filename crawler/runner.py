@@ -1,0 +1,182 @@
+"""Build the settings of a crawl, run it in this process, and turn it into an exit code."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from crawler.cli import EXIT_FAILURE, EXIT_USAGE
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class CrawlOptions:
+    site: str | None = None
+    urls: str | None = None
+    base_url: str | None = None
+    discover: str = "all"
+    since: str | None = None
+    max_articles: int = 0
+    max_pages: int = 0
+    refresh: bool = False
+    job: str | None = None
+    workers: int | None = None
+    no_delay: bool = False
+    settings: list[str] = field(default_factory=list)  # KEY=VALUE overrides
+
+    def arguments(self) -> dict[str, Any]:
+        """The options as recorded in the run record (no secrets: none are options)."""
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "", [], False, 0)}
+
+
+class UsageError(ValueError):
+    """Bad options: exit code 2."""
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"-s expects KEY=VALUE, got {pair!r}")
+        out[key.strip()] = value
+    return out
+
+
+def build_settings(opts: CrawlOptions) -> Any:
+    """Project settings with the options applied at ``cmdline`` priority."""
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    over: dict[str, Any] = {"NEWSCRAWL_RUN_ARGS": opts.arguments()}
+    if opts.site:
+        over["NEWSCRAWL_SITE"] = opts.site
+    if opts.base_url:
+        over["NEWSCRAWL_BASE_URL"] = opts.base_url
+    if opts.discover:
+        over["NEWSCRAWL_DISCOVER"] = opts.discover
+    if opts.since:
+        over["NEWSCRAWL_SINCE"] = opts.since
+    if opts.max_articles:
+        over["NEWSCRAWL_MAX_ARTICLES"] = opts.max_articles
+    if opts.max_pages:
+        over["NEWSCRAWL_MAX_PAGES"] = opts.max_pages
+    if opts.refresh:
+        over["NEWSCRAWL_REFRESH"] = True
+    if opts.workers is not None:
+        over["NEWSCRAWL_WORKERS"] = opts.workers
+    if opts.job:
+        if not opts.job.replace("-", "").replace("_", "").isalnum():
+            raise UsageError(f"--job: use letters, digits, - and _ only, got {opts.job!r}")
+        over["JOBDIR"] = str(Path(settings.get("NEWSCRAWL_JOBS_DIR")) / opts.job)
+    if opts.no_delay:
+        over.update({"DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False,
+                     "AUTOTHROTTLE_ENABLED": False, "NEWSCRAWL_RETRY_BACKOFF_BASE": 0})
+    over.update(parse_overrides(opts.settings))
+    settings.setdict(over, priority="cmdline")
+    return settings
+
+
+def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any]]:
+    """The spider class and its arguments; raises UsageError on bad options."""
+    from crawler.profiles import ProfileError, load_profile
+    from spiders.base import parse_since
+    from spiders.site import SiteSpider, parse_modes
+    from spiders.urls import UrlListSpider, read_url_list
+
+    if bool(opts.site) == bool(opts.urls):
+        raise UsageError("give a site profile or --urls FILE (one of them)")
+    try:
+        parse_since(opts.since)
+        if opts.urls:
+            read_url_list(opts.urls)
+            return UrlListSpider, {"urls": opts.urls}
+        load_profile(opts.site or "")
+        parse_modes(opts.discover)
+    except (ProfileError, ValueError, OSError) as exc:
+        raise UsageError(str(exc)) from exc
+    return SiteSpider, {}
+
+
+def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
+    """Run one crawl to its end in this process; the exit code for cron."""
+    from crawler.extensions.monitor import outcome
+    from crawler.extensions.runrecord import complete_run, new_run_id
+    from crawler.storage.client import DatabaseUnavailable, connect, redact_uri, resolve_uri
+
+    try:
+        spidercls, spider_kwargs = _check_options(opts)
+        settings = build_settings(opts)
+    except UsageError as exc:
+        print(f"newscrawl crawl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        uri = resolve_uri(settings.get("MONGO_URI") or None)
+        client, db = connect(uri, settings.get("MONGO_DATABASE") or None)
+    except DatabaseUnavailable as exc:
+        print(f"newscrawl crawl: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    run_id = new_run_id(opts.site or "urls")
+    settings.setdict({"MONGO_URI": uri, "MONGO_DATABASE": db.name, "NEWSCRAWL_RUN_ID": run_id},
+                     priority="cmdline")
+    logger.info("crawl %s into %s/%s", run_id, redact_uri(uri), db.name)
+
+    from scrapy.crawler import CrawlerProcess
+
+    failures: list[str] = []
+    crawler = None
+    try:
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(spidercls)
+        d = process.crawl(crawler, **spider_kwargs)
+        d.addErrback(lambda f: failures.append(f"{f.type.__name__}: {f.getErrorMessage()}"))
+        process.start()
+    except Exception as exc:
+        failures.append(f"{type(exc).__name__}: {exc}")
+    stats: dict[str, Any] = crawler.stats.get_stats() if crawler and crawler.stats else {}
+    reason = stats.get("finish_reason")
+    try:
+        if failures or reason is None:
+            error = "; ".join(failures) or "the crawl did not run"
+            print(f"newscrawl crawl: failed: {error}", file=sys.stderr)
+            complete_run(db, run_id, status="failed" if reason is None else "crashed",
+                         finish_reason=reason or "exception", stats=stats or None,
+                         error=error, exit_code=EXIT_FAILURE)
+            return EXIT_FAILURE
+        status, code = outcome(stats, reason)
+        print_summary(out, run_id, stats, status)
+        return code
+    finally:
+        client.close()
+
+
+def print_summary(out: TextIO, run_id: str, stats: dict[str, Any], status: str) -> None:
+    def n(key: str) -> int:
+        v = stats.get(key, 0)
+        return int(v) if isinstance(v, int | float) else 0
+
+    started, finished = stats.get("start_time"), stats.get("finish_time")
+    elapsed = (finished - started).total_seconds() if started and finished else 0.0
+    extracted = n("extract/ok") + n("extract/failed")
+    ms = stats.get("extract/ms_total", 0) / max(n("extract/pages_timed"), 1)
+    lines = [
+        f"run {run_id}: {status} ({stats.get('finish_reason')}) in {elapsed:.1f}s",
+        f"  requests {n('downloader/request_count')}, pages {n('response_received_count')}, "
+        f"errors {n('errors/total')}, retries {n('retry/count')}",
+        f"  articles new {n('articles/new')}, updated {n('articles/updated')}, "
+        f"unchanged {n('articles/unchanged')}, duplicate {n('articles/duplicate')}, "
+        f"not modified {n('refresh/not_modified')}, known skipped "
+        f"{n('discovery/known_skipped') + n('frontier/stored')}, dropped "
+        f"{n('item_dropped_count')}",
+        f"  links new {n('links/new')}; extracted {extracted} page(s), "
+        f"{n('extract/failed')} failed, {ms:.0f} ms/page",
+    ]
+    if n("storage/unstored"):
+        lines.append(f"  UNSTORED: {n('storage/unstored')} article(s)")
+    for alert in stats.get("monitor/alerts") or []:
+        lines.append(f"  ALERT: {alert}")
+    print("\n".join(lines), file=out)

@@ -1,0 +1,158 @@
+"""What both spiders share: the extraction pool, the item, errors, content-type checks."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawler.discovery.dates import parse_date
+from crawler.discovery.frontier import Frontier
+from crawler.items import ArticleItem, RelatedLink
+from crawler.urls import canonicalize
+from crawler.workers import ExtractionPool
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+
+    from crawler.profiles import SiteProfile
+
+logger = logging.getLogger(__name__)
+
+# Request kinds whose responses must be pages (HTML); others (feeds, sitemaps) are XML.
+PAGE_KINDS = {"article", "listing", "page"}
+
+
+class ExtractingSpider(scrapy.Spider):
+    """Base of the newscrawl spiders: pages are extracted in worker processes."""
+
+    frontier: Frontier
+    pool: ExtractionPool
+    since: datetime | None = None
+    site_name: str = ""
+    base_url: str = ""
+    arguments: dict[str, Any]
+
+    def setup(self, crawler: Crawler) -> None:
+        s = crawler.settings
+        self.frontier = Frontier()
+        self.pool = ExtractionPool.from_crawler(crawler)
+        self.page_types = tuple(s.getlist("NEWSCRAWL_PAGE_CONTENT_TYPES"))
+        for setting, key in (("NEWSCRAWL_MAX_PAGES", "CLOSESPIDER_PAGECOUNT"),
+                             ("NEWSCRAWL_MAX_ARTICLES", "CLOSESPIDER_ITEMCOUNT")):
+            if s.getint(setting) > 0:
+                s.set(key, s.getint(setting), priority="spider")
+        crawler.signals.connect(self.headers_received, signal=signals.headers_received)
+
+    def is_known(self, canonical_url: str) -> bool:
+        return False
+
+    # --- requests ----------------------------------------------------------------------
+    def make_request(self, url: str, kind: str, callback: Any, *, hops: int = 0,
+                     priority: int = 0, headers: dict[str, str] | None = None,
+                     meta: dict[str, Any] | None = None) -> scrapy.Request | None:
+        """A request for ``url``, or None when this run already claimed its canonical URL.
+
+        ``dont_filter``: deduplication is the frontier's job (see crawler.discovery.frontier).
+        """
+        canonical = canonicalize(url)
+        if not self.frontier.claim(canonical):
+            return None
+        full_meta = {"nc_kind": kind, "nc_hops": hops, "nc_run": self.frontier.token,
+                     "nc_claim": canonical, **(meta or {})}
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=full_meta,
+                              priority=priority, headers=headers, dont_filter=True)
+
+    def headers_received(self, headers: Any, body_length: int, request: scrapy.Request,
+                         spider: scrapy.Spider) -> None:
+        """Abandon a page request whose response is not HTML (PDF, image...) unread."""
+        if spider is not self or request.meta.get("nc_kind") not in PAGE_KINDS:
+            return
+        ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0]
+        ctype = ctype.strip().lower()
+        if ctype and ctype not in self.page_types:
+            self.crawler.stats.inc_value("filter/content_type")
+            raise StopDownload(fail=True)
+
+    def on_error(self, failure: Failure) -> None:
+        stats = self.crawler.stats
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return
+        if failure.check(StopDownload):
+            return
+        stats.inc_value("errors/total")
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            stats.inc_value(f"errors/http_{status}")
+            logger.info("HTTP %s on %s", status, failure.request.url)
+        else:
+            stats.inc_value(f"errors/{failure.type.__name__}")
+            logger.warning("%s on %s: %s", failure.type.__name__, failure.request.url,
+                           failure.getErrorMessage())
+
+    # --- extraction --------------------------------------------------------------------
+    async def extract(self, response: Response, profile: SiteProfile | None
+                      ) -> dict[str, Any]:
+        ctype = response.headers.get(b"Content-Type")
+        return await self.pool.extract(response.body, response.url, profile,
+                                       ctype.decode("latin-1") if ctype else None)
+
+    def build_item(self, response: Response, data: dict[str, Any], site: str) -> ArticleItem:
+        chain = list(response.meta.get("redirect_urls") or [])
+        headers = response.headers
+        etag = headers.get(b"ETag")
+        last_modified = headers.get(b"Last-Modified")
+        related = [RelatedLink(url=r.get("url", ""), text=r.get("text") or "",
+                               label=r.get("label") or "related",
+                               position=int(r.get("position") or 0))
+                   for r in data.get("related") or [] if r.get("url")]
+        return ArticleItem(
+            url=response.url, site=site,
+            request_url=chain[0] if chain else response.url,
+            aliases=[u for u in chain if u != response.url],
+            page_canonical=data.get("canonical_url") or "",
+            title=data.get("title") or "", description=data.get("description") or "",
+            authors=list(data.get("authors") or []),
+            published_at=data.get("published"), modified_at=data.get("modified"),
+            language=data.get("language"), categories=list(data.get("categories") or []),
+            tags=list(data.get("tags") or []), image=data.get("image"),
+            site_name=data.get("site_name") or "", text=data.get("text") or "",
+            body_markdown=data.get("markdown") or "", word_count=data.get("word_count") or 0,
+            content_hash=data.get("content_hash") or "", minhash=data.get("minhash") or [],
+            related=related, provenance=dict(data.get("provenance") or {}),
+            page_type=data.get("page_type") or "other",
+            reject_reason=None if data.get("ok") else (data.get("reason") or "extract_failed"),
+            http={"status": response.status,
+                  "etag": etag.decode("latin-1") if etag else None,
+                  "last_modified": last_modified.decode("latin-1") if last_modified else None},
+            fetched_at=datetime.now(UTC).isoformat(),
+        )
+
+    def before_since(self, date: str | None) -> bool:
+        """True when ``date`` is known and older than ``--since``."""
+        if self.since is None:
+            return False
+        parsed = parse_date(date)
+        return parsed is not None and parsed < self.since
+
+
+def parse_since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ValueError(f"--since: not a date: {value!r} (use YYYY-MM-DD)")
+    return parsed
+
+
+def as_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)

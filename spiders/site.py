@@ -1,0 +1,327 @@
+"""The profile-driven site spider: one spider for every site profile.
+
+``scrapy crawl site -a site=PROFILE [-a base_url=URL] [-a discover=MODES] [-a since=DATE]
+[-a refresh=1]`` or ``newscrawl crawl PROFILE ...``.  Discovery modes (comma-separated):
+``sitemaps``, ``feeds``, ``listings``, ``related``, or ``all``.  Nothing site-specific
+lives here: URL patterns, pagination, selectors and politeness come from the profile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import scrapy
+from parsel import Selector
+
+from crawler.discovery.dates import parse_date
+from crawler.discovery.feeds import parse_feed
+from crawler.discovery.frontier import KnownArticles, StoredArticle, open_database
+from crawler.discovery.listings import listing_root, page_links, page_number
+from crawler.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
+from crawler.profiles import POLITENESS_KEYS, load_profile
+from crawler.urls import canonicalize, in_domains
+from spiders.base import ExtractingSpider, as_bool, parse_since
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+MODES = ("sitemaps", "feeds", "listings", "related")
+# Sitemap lastmod must be this much newer than the stored copy to trigger a refetch.
+LASTMOD_SLACK = timedelta(seconds=1)
+
+
+def parse_modes(value: str) -> tuple[str, ...]:
+    parts = [p.strip().lower() for p in (value or "all").split(",") if p.strip()]
+    if not parts or "all" in parts:
+        return MODES
+    unknown = sorted(set(parts) - set(MODES))
+    if unknown:
+        raise ValueError(f"unknown discovery mode(s) {', '.join(unknown)}; "
+                         f"use {', '.join(MODES)} or all")
+    return tuple(m for m in MODES if m in parts)
+
+
+class SiteSpider(ExtractingSpider):
+    name = "site"
+
+    def __init__(self, site: str = "", base_url: str = "", discover: str = "",
+                 since: str = "", refresh: str | bool = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.arguments = {"site": site, "base_url": base_url, "discover": discover,
+                          "since": since, "refresh": refresh}
+        self.known = KnownArticles()
+        self._known_counted: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider: SiteSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.configure(crawler)
+        return spider
+
+    def configure(self, crawler: Crawler) -> None:
+        s = crawler.settings
+        args = self.arguments
+        site = args["site"] or s.get("NEWSCRAWL_SITE")
+        if not site:
+            raise ValueError("no site profile given: -a site=NAME or NEWSCRAWL_SITE")
+        profile = load_profile(site)
+        base_url = args["base_url"] or s.get("NEWSCRAWL_BASE_URL")
+        if base_url:
+            profile = profile.with_base_url(base_url)
+        self.profile = profile
+        self.site_name = profile.name
+        self.base_url = profile.base_url
+        self.allowed_domains = list(profile.allowed_domains)
+        self.modes = parse_modes(args["discover"] or s.get("NEWSCRAWL_DISCOVER"))
+        self.since = parse_since(args["since"] or s.get("NEWSCRAWL_SINCE"))
+        self.refresh = as_bool(args["refresh"]) or s.getbool("NEWSCRAWL_REFRESH")
+        self.max_depth = s.getint("NEWSCRAWL_MAX_DEPTH")
+        self.known_pages_stop = s.getint("NEWSCRAWL_KNOWN_PAGES_STOP")
+        for key, value in profile.politeness.items():
+            s.set(POLITENESS_KEYS[key], value, priority="spider")
+        s.set("NEWSCRAWL_SITE", profile.name, priority="spider")
+        self.setup(crawler)
+
+    # --- what the database knows -------------------------------------------------------
+    def is_known(self, canonical_url: str) -> bool:
+        return canonical_url in self.known
+
+    def _load_known(self) -> KnownArticles:
+        client, db = open_database(self.crawler.settings)
+        try:
+            return KnownArticles.load(db, self.profile.name)
+        finally:
+            client.close()
+
+    # --- seeds -------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        try:
+            self.known = await asyncio.to_thread(self._load_known)
+        except Exception as exc:
+            logger.error("could not load the stored articles of %s: %s", self.site_name, exc)
+            self.crawler.stats.set_value("known/load_failed", str(exc)[:200])
+        self.crawler.stats.set_value("known/articles", len(self.known))
+        logger.info("%s: %d stored article(s) known; discovery: %s%s", self.site_name,
+                    len(self.known), ",".join(self.modes), " (refresh)" if self.refresh else "")
+        self.pool.start()
+        p = self.profile
+        if self.refresh:
+            for stored in self.known.articles:
+                if in_domains(stored.canonical_url, p.allowed_domains):
+                    req = self.conditional_request(stored.canonical_url, stored, hops=0)
+                    if req is not None:
+                        yield req
+        if "sitemaps" in self.modes:
+            for path in p.sitemaps:
+                req = self.make_request(p.url(path), "sitemap", self.parse_sitemap, priority=20)
+                if req is not None:
+                    yield req
+        if "feeds" in self.modes:
+            for path in p.feeds:
+                req = self.make_request(p.url(path), "feed", self.parse_feed, priority=20,
+                                        meta={"nc_page": 1})
+                if req is not None:
+                    yield req
+        if "listings" in self.modes:
+            for path in p.start_urls:
+                req = self.make_request(p.url(path), "listing", self.parse_listing,
+                                        priority=10, meta={"nc_page": 1})
+                if req is not None:
+                    yield req
+
+    # --- articles ----------------------------------------------------------------------
+    def consider_article(self, url: str, *, hops: int, published: str | None = None,
+                         lastmod: str | None = None) -> scrapy.Request | None:
+        """A request for an article URL found by discovery, or None when it is not needed."""
+        p = self.profile
+        if not in_domains(url, p.allowed_domains) or not p.is_article_url(url):
+            return None
+        stats = self.crawler.stats
+        canonical = canonicalize(url)
+        if self.before_since(published) or (published is None and self.before_since(lastmod)):
+            stats.inc_value("discovery/before_since")
+            return None
+        if canonical in self.frontier:
+            return None
+        stored = self.known.get(canonical)
+        if stored is None:
+            req = self.make_request(url, "article", self.parse_article, hops=hops)
+            if req is not None:
+                stats.inc_value("discovery/article_urls")
+            return req
+        if canonical not in self._known_counted:
+            self._known_counted.add(canonical)
+            stats.inc_value("discovery/article_urls")
+        changed = parse_date(lastmod)
+        if changed is not None and (stored.modified_at is None
+                                    or changed > stored.modified_at + LASTMOD_SLACK):
+            stats.inc_value("refresh/lastmod_newer")
+            return self.conditional_request(url, stored, hops=hops)
+        if self.refresh:
+            return self.conditional_request(url, stored, hops=hops)
+        stats.inc_value("discovery/known_skipped")
+        return None
+
+    def conditional_request(self, url: str, stored: StoredArticle, *, hops: int
+                            ) -> scrapy.Request | None:
+        headers = {}
+        if stored.etag:
+            headers["If-None-Match"] = stored.etag
+        if stored.last_modified:
+            headers["If-Modified-Since"] = stored.last_modified
+        req = self.make_request(url, "article", self.parse_article, hops=hops, headers=headers,
+                                meta={"nc_conditional": True, "handle_httpstatus_list": [304]})
+        if req is not None:
+            self.crawler.stats.inc_value("refresh/requests")
+        return req
+
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        stats = self.crawler.stats
+        if response.status == 304:
+            stats.inc_value("refresh/not_modified")
+            return
+        self.frontier.claim(canonicalize(response.url))
+        data = await self.extract(response, self.profile)
+        if data.get("canonical_url"):
+            self.frontier.claim(canonicalize(data["canonical_url"]))
+        hops = response.meta.get("nc_hops", 0)
+        if "related" in self.modes and hops < self.max_depth:
+            for link in data.get("related") or []:
+                req = self.consider_article(link.get("url", ""), hops=hops + 1)
+                if req is not None:
+                    stats.inc_value("discovery/from_related")
+                    yield req
+        if data.get("ok") and self.before_since(data.get("published")):
+            stats.inc_value("articles/before_since")
+            return
+        yield self.build_item(response, data, self.site_name)
+
+    # --- sitemaps and feeds ------------------------------------------------------------
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        stats = self.crawler.stats
+        stats.inc_value("pages/sitemap")
+        if response.url.rstrip("/").endswith("/robots.txt"):
+            for url in sitemaps_from_robots(response.body, response.url):
+                req = self.make_request(url, "sitemap", self.parse_sitemap, priority=20)
+                if req is not None:
+                    yield req
+            return
+        for entry in parse_sitemap(response.body):
+            if entry.is_sitemap:
+                if in_domains(entry.loc, self.profile.allowed_domains):
+                    req = self.make_request(entry.loc, "sitemap", self.parse_sitemap,
+                                            priority=20)
+                    if req is not None:
+                        yield req
+                continue
+            req = self.consider_article(entry.loc, hops=1,
+                                        published=entry.news_publication_date,
+                                        lastmod=entry.lastmod)
+            if req is not None:
+                stats.inc_value("discovery/from_sitemaps")
+                yield req
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        stats = self.crawler.stats
+        stats.inc_value("pages/feed")
+        feed = parse_feed(response.body)
+        if not feed.is_feed:
+            stats.inc_value("feeds/not_a_feed")
+            return
+        for entry in feed.entries:
+            req = self.consider_article(entry.url, hops=1, published=entry.published,
+                                        lastmod=entry.updated)
+            if req is not None:
+                stats.inc_value("discovery/from_feeds")
+                yield req
+        page = response.meta.get("nc_page", 1)
+        if feed.next_url and feed.entries and page < self.profile.pagination.max_pages:
+            req = self.make_request(feed.next_url, "feed", self.parse_feed, priority=20,
+                                    meta={"nc_page": page + 1})
+            if req is not None:
+                yield req
+
+    # --- listings ----------------------------------------------------------------------
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        stats = self.crawler.stats
+        if not hasattr(response, "text"):
+            return
+        stats.inc_value("pages/listing")
+        p = self.profile
+        pattern = p.pagination.pattern
+        hops = response.meta.get("nc_hops", 0)
+        page = response.meta.get("nc_page") or page_number(response.url, pattern) or 1
+        root = listing_root(response.url, pattern)
+        sel = Selector(text=response.text)
+        links = page_links(sel, response.url, p.is_article_url)
+        articles = [link for link in links
+                    if in_domains(link.url, p.allowed_domains) and p.is_article_url(link.url)]
+        all_known = bool(articles)
+        dated_old = bool(articles)
+        for link in articles:
+            canonical = canonicalize(link.url)
+            all_known = all_known and canonical in self.known
+            dated_old = dated_old and self.before_since(link.date)
+            req = self.consider_article(link.url, hops=hops + 1, published=link.date)
+            if req is not None:
+                stats.inc_value("discovery/from_listings")
+                yield req
+        streak = response.meta.get("nc_known_streak", 0) + 1 if all_known else 0
+        stop = None
+        if not articles:
+            stop = "listings/stopped_empty"
+        elif self.known_pages_stop and streak >= self.known_pages_stop:
+            stop = "listings/stopped_known"
+        elif dated_old:
+            stop = "listings/stopped_since"
+        elif page >= p.pagination.max_pages:
+            stop = "listings/stopped_max_pages"
+        if stop:
+            stats.inc_value(stop)
+        else:
+            nxt = self._next_page(sel, response.url, links, root, page)
+            if nxt:
+                req = self.make_request(nxt, "listing", self.parse_listing, hops=hops,
+                                        priority=10, meta={"nc_page": page + 1,
+                                                           "nc_known_streak": streak})
+                if req is not None:
+                    yield req
+        if hops + 1 > self.max_depth:
+            return
+        for link in links:
+            url = link.url
+            if (not in_domains(url, p.allowed_domains) or not p.is_listing_url(url)
+                    or p.is_article_url(url) or (page_number(url, pattern) or 1) != 1
+                    or listing_root(url, pattern) == root):
+                continue
+            req = self.make_request(url, "listing", self.parse_listing, hops=hops + 1,
+                                    priority=10, meta={"nc_page": 1})
+            if req is not None:
+                yield req
+
+    def _next_page(self, sel: Selector, url: str, links: list[Any], root: str,
+                   page: int) -> str | None:
+        pattern = self.profile.pagination.pattern
+        candidates = [response_join(url, h) for h in
+                      sel.css('link[rel="next"]::attr(href), a[rel~="next"]::attr(href)').getall()]
+        candidates += [link.url for link in links]
+        for cand in candidates:
+            if (in_domains(cand, self.profile.allowed_domains)
+                    and listing_root(cand, pattern) == root
+                    and page_number(cand, pattern) == page + 1
+                    and not self.profile.is_excluded(cand)):
+                return cand
+        return None
+
+
+def response_join(base: str, href: str) -> str:
+    from urllib.parse import urljoin
+
+    return urljoin(base, href.strip())
