@@ -19,9 +19,13 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
-SHINGLE_WORDS = 5
+SHINGLE_WORDS = 3
 MINHASH_SCHEME = "affine32"
 MINHASH_SEED = 1
+# LSH bands favour recall: candidates are confirmed with the estimated similarity anyway, so a
+# false positive costs one comparison while a false negative misses a duplicate.  At the
+# default threshold 0.8 this gives 16 bands of 8 rows: 95% recall at 0.8, 99% at 0.85.
+LSH_WEIGHTS = (0.05, 0.95)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -77,7 +81,7 @@ def fingerprint(text: str) -> Fingerprint:
 @lru_cache(maxsize=8)
 def lsh_params(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
     """(bands, rows) that datasketch picks for ``threshold``: in-memory and stored keys agree."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
     return lsh.b, lsh.r
 
 

@@ -1,0 +1,100 @@
+"""Deduplicator: same URL, republished body (alias), near-duplicate; in a run and across runs."""
+
+from __future__ import annotations
+
+import random
+
+from crawler.fingerprint import content_hash, fingerprint, similarity
+from crawler.items import ArticleItem
+from crawler.storage.indexes import ensure_schema
+from crawler.storage.models import build_article
+from crawler.storage.writer import ArticleWriter
+from crawler.urls import article_id
+from pipelines.dedup import ALIAS, NEAR_DUPLICATE, NEW, SAME, Deduplicator
+
+BASE = "https://russianstudiesromania.eu"
+VOCAB = [f"w{i}" for i in range(3000)]
+
+
+def body(seed: int, words: int = 300) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(VOCAB) for _ in range(words))
+
+
+def edited(text: str, changes: int, seed: int = 0) -> str:
+    """``text`` with ``changes`` words replaced: a repost with small edits."""
+    words = text.split()
+    rng = random.Random(seed)
+    for pos in rng.sample(range(len(words)), changes):
+        words[pos] = "edit" + str(pos)
+    return " ".join(words)
+
+
+def item(slug: str, text: str) -> ArticleItem:
+    url = f"{BASE}/2024/05/01/{slug}/"
+    return ArticleItem(url=url, site="russianstudiesromania", canonical_url=url, aliases=[url],
+                       title=slug, text=text)
+
+
+def test_fingerprint_ignores_markup_and_case():
+    assert content_hash("Hello,  World!\n\nBye") == content_hash("hello world bye")
+    assert similarity(fingerprint(body(1)).minhash, fingerprint(body(1)).minhash) == 1.0
+    assert similarity(fingerprint(body(1)).minhash, fingerprint(body(2)).minhash) < 0.2
+
+
+def test_within_a_run():
+    dedup = Deduplicator(None, threshold=0.8)
+    original = item("original", body(1))
+    assert dedup.check(original) == NEW
+    again = item("original", body(1))
+    again.aliases.append(f"{BASE}/?p=1")
+    assert dedup.check(again) == SAME
+    republished = item("republished", original.text.upper())
+    assert dedup.check(republished) == ALIAS
+    assert republished.canonical_url == original.canonical_url
+    assert f"{BASE}/2024/05/01/republished/" in republished.aliases
+    repost = item("repost", edited(original.text, 6))
+    assert dedup.check(repost) == NEAR_DUPLICATE
+    assert repost.duplicate_of == article_id(original.canonical_url)
+    assert repost.canonical_url == f"{BASE}/2024/05/01/repost/"
+    # A repost of the repost points at the first original, not at the repost.
+    second = item("repost-2", edited(repost.text, 3, seed=5))
+    assert dedup.check(second) == NEAR_DUPLICATE
+    assert second.duplicate_of == article_id(original.canonical_url)
+    # Heavily edited: its own article.
+    other = item("rewrite", edited(original.text, 150))
+    assert dedup.check(other) == NEW and other.duplicate_of is None
+
+
+def test_across_runs_with_one_query(mongo_db):
+    ensure_schema(mongo_db)
+    first = [item("original", body(1)), item("other", body(2))]
+    run1 = Deduplicator(mongo_db, threshold=0.8)
+    for it in first:
+        assert run1.check(it) == NEW
+    ArticleWriter(mongo_db).write_batch([build_article(it, threshold=0.8) for it in first])
+
+    run2 = Deduplicator(mongo_db, threshold=0.8)  # empty memory: a new run
+    again = item("original", body(1))
+    assert run2.check(again) == SAME
+    moved = item("moved", body(2))
+    assert run2.check(moved) == ALIAS
+    assert moved.canonical_url == first[1].canonical_url
+    repost = item("repost", edited(body(1), 8))
+    assert run2.check(repost) == NEAR_DUPLICATE
+    assert repost.duplicate_of == article_id(first[0].canonical_url)
+    assert run2.check(item("fresh", body(3))) == NEW
+
+    # Stored, the repost is its own document; the moved copy an alias of the other.
+    ArticleWriter(mongo_db).write_batch([build_article(it, threshold=0.8)
+                                         for it in (moved, repost)])
+    assert mongo_db.articles.count_documents({}) == 3
+    dup = mongo_db.articles.find_one({"duplicate_of": article_id(first[0].canonical_url)})
+    assert dup["canonical_url"] == f"{BASE}/2024/05/01/repost/"
+    other = mongo_db.articles.find_one({"_id": article_id(first[1].canonical_url)})
+    assert f"{BASE}/2024/05/01/moved/" in other["aliases"]
+    # Known aliases are recognised in a later run too.
+    run3 = Deduplicator(mongo_db, threshold=0.8)
+    via_alias = item("moved", body(2))
+    assert run3.check(via_alias) == SAME
+    assert via_alias.canonical_url == first[1].canonical_url

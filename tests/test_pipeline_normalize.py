@@ -1,0 +1,52 @@
+"""NormalizePipeline: canonical URL choice and aliases."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from crawler.items import ArticleItem
+from pipelines.normalize import NormalizePipeline
+
+SITE = "https://russianstudiesromania.eu"
+
+
+@pytest.fixture
+def pipeline():
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    return NormalizePipeline.from_crawler(crawler)
+
+
+def test_same_site_rel_canonical_wins(pipeline):
+    item = ArticleItem(
+        url=f"{SITE}/2024/05/01/slug/amp/?utm_source=tw#top",
+        request_url=f"{SITE}/?p=123",
+        site="russianstudiesromania",
+        page_canonical="/2024/05/01/slug/",
+    )
+    pipeline.process_item(item)
+    assert item.canonical_url == f"{SITE}/2024/05/01/slug/"
+    assert item.aliases[0] == item.canonical_url
+    assert f"{SITE}/2024/05/01/slug/amp/?utm_source=tw#top" in item.aliases
+    assert f"{SITE}/?p=123" in item.aliases
+    assert len(item.aliases) == len(set(item.aliases))
+    assert pipeline.stats.get_value("normalize/page_canonical") == 1
+
+
+def test_mirror_host_keeps_site_canonical(pipeline):
+    item = ArticleItem(url="http://127.0.0.1:8080/2024/05/01/slug/",
+                       site="russianstudiesromania",
+                       page_canonical=f"{SITE}/2024/05/01/slug/")
+    pipeline.process_item(item)
+    assert item.canonical_url == f"{SITE}/2024/05/01/slug/"
+    assert "http://127.0.0.1:8080/2024/05/01/slug/" in item.aliases
+
+
+def test_offsite_canonical_is_ignored(pipeline):
+    item = ArticleItem(url=f"https://WWW.Example.org/News/Item?b=2&a=1&fbclid=x",
+                       site="generic", page_canonical="https://aggregator.example.com/x/")
+    pipeline.process_item(item)
+    assert item.canonical_url == "https://www.example.org/News/Item/?a=1&b=2"
+    assert "https://aggregator.example.com/x/" not in item.aliases
+    assert pipeline.stats.get_value("normalize/offsite_canonical") == 1

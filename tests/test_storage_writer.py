@@ -1,0 +1,191 @@
+"""The batched writer on the real server: upserts, revisions, links, threads, races."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import UTC, datetime
+
+from crawler.items import ArticleItem, RelatedLink
+from crawler.storage.indexes import ensure_schema
+from crawler.storage.models import build_article, link_id
+from crawler.storage.writer import ArticleWriter, Counts
+from crawler.urls import article_id
+
+BASE = "https://russianstudiesromania.eu"
+WORDS = ("russia romania policy energy moscow bucharest sanctions trade history "
+         "culture language war peace market grain gas border treaty army election").split()
+
+
+def body(seed: int, words: int = 120) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) + str(rng.randint(0, 99)) for _ in range(words))
+
+
+def make_item(slug: str, seed: int = 0, **fields) -> ArticleItem:
+    url = f"{BASE}/2024/05/01/{slug}/"
+    fields.setdefault("text", body(seed))
+    fields.setdefault("title", slug.title())
+    item = ArticleItem(url=url, site="russianstudiesromania", canonical_url=url,
+                       aliases=[url], published_at="2024-05-01T09:30:00+03:00", **fields)
+    return item
+
+
+def doc(item: ArticleItem) -> dict:
+    return build_article(item, threshold=0.8)
+
+
+def test_restore_same_items_leaves_one_document_and_moves_last_seen(mongo_db):
+    ensure_schema(mongo_db)
+    stats = Counts()
+    writer = ArticleWriter(mongo_db, stats=stats)
+    items = [make_item("a", 1), make_item("b", 2)]
+    writer.write_batch([doc(i) for i in items])
+    first = mongo_db.articles.find_one({"_id": article_id(items[0].canonical_url)})
+    writer.write_batch([doc(i) for i in items])
+    assert mongo_db.articles.count_documents({}) == 2
+    again = mongo_db.articles.find_one({"_id": article_id(items[0].canonical_url)})
+    assert again["fetch_count"] == 2
+    assert again["last_seen"] >= first["last_seen"]
+    assert again["first_seen"] == first["first_seen"]
+    assert again["published_at"] == datetime(2024, 5, 1, 6, 30, tzinfo=UTC)
+    assert stats["articles/new"] == 2 and stats["articles/unchanged"] == 2
+    assert mongo_db.revisions.count_documents({}) == 0
+
+
+def test_changed_body_records_revision(mongo_db):
+    ensure_schema(mongo_db)
+    stats = Counts()
+    writer = ArticleWriter(mongo_db, stats=stats)
+    old = make_item("a", 1)
+    writer.write_batch([doc(old)])
+    new = make_item("a", 2, title="A, corrected")
+    writer.write_batch([doc(new)])
+    stored = mongo_db.articles.find_one({"_id": article_id(old.canonical_url)})
+    assert stored["text"] == new.text and stored["title"] == "A, corrected"
+    revs = list(mongo_db.revisions.find({"article_id": stored["_id"]}))
+    assert len(revs) == 1
+    assert revs[0]["text"] == old.text and revs[0]["title"] == "A"
+    assert revs[0]["content_hash"] == old.content_hash
+    assert revs[0]["seen_until"] is not None
+    assert stats["articles/updated"] == 1 and stats["revisions/new"] == 1
+    # Replaying the same change is not another revision.
+    writer.write_batch([doc(new)])
+    assert mongo_db.revisions.count_documents({}) == 1
+
+
+def test_aliases_are_merged(mongo_db):
+    ensure_schema(mongo_db)
+    writer = ArticleWriter(mongo_db)
+    item = make_item("a", 1)
+    writer.write_batch([doc(item)])
+    item.aliases = [item.canonical_url, f"{BASE}/2024/05/01/a/amp/"]
+    writer.write_batch([doc(item)])
+    stored = mongo_db.articles.find_one({})
+    assert stored["aliases"] == [item.canonical_url, f"{BASE}/2024/05/01/a/amp/"]
+
+
+def test_links_stored_and_back_filled_when_target_arrives(mongo_db):
+    ensure_schema(mongo_db)
+    stats = Counts()
+    writer = ArticleWriter(mongo_db, stats=stats)
+    target_alias = f"{BASE}/2024/05/01/b/?utm_source=feed"
+    source = make_item("a", 1, related=[
+        RelatedLink(url=target_alias, text="B", label="related", position=0),
+        RelatedLink(url=f"{BASE}/2024/05/01/c/", text="C", label="latest", position=1),
+    ])
+    writer.write_batch([doc(source)])
+    src_id = article_id(source.canonical_url)
+    edges = {e["to_url"]: e for e in mongo_db.links.find({"from_id": src_id})}
+    assert set(edges) == {f"{BASE}/2024/05/01/b/", f"{BASE}/2024/05/01/c/"}
+    assert all(e.get("to_id") is None for e in edges.values())
+    assert edges[f"{BASE}/2024/05/01/b/"]["_id"] == link_id(
+        src_id, f"{BASE}/2024/05/01/b/", "related")
+    # b arrives under its canonical URL, c only through an alias.
+    b = make_item("b", 2)
+    c = make_item("c-renamed", 3)
+    c.aliases.append(f"{BASE}/2024/05/01/c/")
+    writer.write_batch([doc(b), doc(c)])
+    to = {e["to_url"]: e["to_id"] for e in mongo_db.links.find({"from_id": src_id})}
+    assert to[f"{BASE}/2024/05/01/b/"] == article_id(b.canonical_url)
+    assert to[f"{BASE}/2024/05/01/c/"] == article_id(c.canonical_url)
+    # A link to an already stored article is resolved at once; re-crawl updates edges.
+    d = make_item("d", 4, related=[RelatedLink(url=b.url, text="B", label="must_read",
+                                               position=0)])
+    writer.write_batch([doc(d), doc(source)])
+    edge = mongo_db.links.find_one({"from_id": article_id(d.canonical_url)})
+    assert edge["to_id"] == article_id(b.canonical_url)
+    assert stats["links/new"] == 3 and stats["links/updated"] == 2
+    stored = mongo_db.articles.find_one({"_id": src_id})
+    assert stored["related"][0] == {"url": f"{BASE}/2024/05/01/b/", "label": "related",
+                                    "text": "B", "position": 0}
+
+
+def test_thread_flushes_by_size_and_on_close(mongo_db):
+    ensure_schema(mongo_db)
+    stats = Counts()
+    writer = ArticleWriter(mongo_db, stats=stats, batch_size=3, flush_interval=60)
+    writer.start()
+    for i in range(7):
+        assert writer.try_put(doc(make_item(f"a{i}", i)))
+    assert writer.flush(timeout=30)
+    assert mongo_db.articles.count_documents({}) == 7
+    assert stats["storage/batches"] == 3  # 3 + 3 by size, 1 by flush
+    writer.try_put(doc(make_item("last", 99)))
+    writer.close(timeout=30)
+    assert mongo_db.articles.count_documents({}) == 8
+    assert writer.failed is None
+
+
+def test_thread_flushes_by_time(mongo_db):
+    ensure_schema(mongo_db)
+    writer = ArticleWriter(mongo_db, batch_size=1000, flush_interval=0.05)
+    writer.start()
+    writer.put(doc(make_item("a", 1)))
+    writer.put(doc(make_item("b", 2)))
+    # The next get() times out after the interval and writes the partial batch.
+    done = threading.Event()
+    for _ in range(200):
+        if mongo_db.articles.count_documents({}) == 2:
+            done.set()
+            break
+        done.wait(0.05)
+    writer.close(timeout=30)
+    assert done.is_set()
+
+
+def test_two_parallel_writers_leave_one_document_per_article(mongo_server, mongo_db):
+    import pymongo
+
+    ensure_schema(mongo_db)
+    items = [make_item(f"a{i}", i, related=[RelatedLink(url=f"{BASE}/2024/05/01/a{i + 1}/",
+                                                        text="next", label="related",
+                                                        position=0)])
+             for i in range(40)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def run(seed: int) -> None:
+        client = pymongo.MongoClient(mongo_server.uri, tz_aware=True)
+        try:
+            writer = ArticleWriter(client[mongo_db.name], batch_size=5)
+            order = list(items)
+            random.Random(seed).shuffle(order)
+            barrier.wait()
+            for start in range(0, len(order), 5):
+                writer.write_batch([doc(i) for i in order[start:start + 5]])
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors
+    assert mongo_db.articles.count_documents({}) == 40
+    assert min(mongo_db.articles.distinct("fetch_count")) >= 2  # both writers counted
+    assert mongo_db.links.count_documents({}) == 40
+    assert mongo_db.links.count_documents({"to_id": None}) == 1  # a40 was never stored
