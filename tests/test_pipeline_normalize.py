@@ -44,7 +44,7 @@ def test_mirror_host_keeps_site_canonical(pipeline):
 
 
 def test_offsite_canonical_is_ignored(pipeline):
-    item = ArticleItem(url=f"https://WWW.Example.org/News/Item?b=2&a=1&fbclid=x",
+    item = ArticleItem(url="https://WWW.Example.org/News/Item?b=2&a=1&fbclid=x",
                        site="generic", page_canonical="https://aggregator.example.com/x/")
     pipeline.process_item(item)
     assert item.canonical_url == "https://www.example.org/News/Item/?a=1&b=2"

@@ -13,8 +13,8 @@ from crawler.storage.writer import ArticleWriter, Counts
 from crawler.urls import article_id
 
 BASE = "https://russianstudiesromania.eu"
-WORDS = ("russia romania policy energy moscow bucharest sanctions trade history "
-         "culture language war peace market grain gas border treaty army election").split()
+WORDS = ["russia", "romania", "policy", "energy", "moscow", "bucharest", "sanctions", "trade",
+         "history", "culture", "grain", "gas", "border", "treaty", "army", "election"]
 
 
 def body(seed: int, words: int = 120) -> str:
