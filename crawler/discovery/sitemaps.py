@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -34,19 +33,19 @@ class NewsSitemap(Sitemap):
     """Scrapy's sitemap parser plus the ``news:`` fields of Google News sitemaps."""
 
     def _process_sitemap_element(self, elem: Any) -> dict[str, Any] | None:
-        d = super()._process_sitemap_element(elem)
-        if d is None:
-            return None
+        news: dict[str, str] = {}
         for child in elem:
             if self._get_tag_name(child) != "news":
                 continue
             for field in child.iter():
                 name = self._get_tag_name(field)
-                if name == "publication_date" and field.text:
-                    d["news_publication_date"] = field.text.strip()
-                elif name == "title" and field.text:
-                    d["news_title"] = field.text.strip()
+                if name in {"publication_date", "title"} and field.text:
+                    news[f"news_{name}"] = field.text.strip()
+        d = super()._process_sitemap_element(elem)  # clears elem: read the news part first
+        if d is None:
+            return None
         d.pop("news", None)
+        d.update(news)
         return d
 
 
@@ -86,13 +85,4 @@ def parse_sitemap(body: bytes) -> Iterator[SitemapEntry]:
 
 def sitemaps_from_robots(body: bytes, base_url: str) -> list[str]:
     """``Sitemap:`` lines of a robots.txt, absolute."""
-    text = body.decode("utf-8", errors="replace")
-    return list(sitemap_urls_from_robots(text, base_url=base_url))
-
-
-_XML_START = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:\w+:)?(urlset|sitemapindex)\b", re.S)
-
-
-def looks_like_sitemap(body: bytes) -> bool:
-    return bool(_XML_START.match(decompress(body)[:4096]))
+    return list(sitemap_urls_from_robots(body, base_url=base_url))

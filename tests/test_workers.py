@@ -1,0 +1,83 @@
+"""The extraction pool: real extraction in spawned workers, hangs and crashes survived."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import pytest
+
+from crawler.profiles import load_profile
+from crawler.workers import FAULT_CRASH, FAULT_HANG, FAULTS_ENV, ExtractionPool, worker_count
+
+PARAGRAPH = ("The committee met on Tuesday to discuss the regional energy strategy and its "
+             "consequences for the neighbouring economies over the coming decade. ")
+ARTICLE = f"""<!doctype html><html lang="en"><head><title>Energy strategy debated</title>
+<meta property="og:type" content="article">
+<meta property="article:published_time" content="2024-03-05T10:00:00+00:00">
+<link rel="canonical" href="https://russianstudiesromania.eu/2024/03/05/energy-strategy/">
+</head><body><article><h1 class="entry-title">Energy strategy debated</h1>
+<div class="td-post-content">{"<p>" + PARAGRAPH * 3 + "</p>"}{"<p>" + PARAGRAPH * 2 + "</p>"}
+</div></article></body></html>""".encode()
+URL = "https://russianstudiesromania.eu/2024/03/05/energy-strategy/"
+
+
+class Stats(Counter):
+    def inc_value(self, key: str, count: float = 1, start: int = 0) -> None:
+        self[key] += count
+
+
+def run_pages(pool: ExtractionPool, pages: list[bytes]) -> list[dict]:
+    async def main() -> list[dict]:
+        profile = load_profile("russianstudiesromania")
+        return list(await asyncio.gather(
+            *(pool.extract(body, URL, profile, "text/html; charset=utf-8") for body in pages)))
+
+    try:
+        return asyncio.run(main())
+    finally:
+        pool.close()
+
+
+def test_worker_count_defaults_to_cores() -> None:
+    assert worker_count(0) >= 1
+    assert worker_count(3) == 3
+
+
+def test_pool_extracts_and_fingerprints_in_workers() -> None:
+    stats = Stats()
+    pool = ExtractionPool(workers=2, timeout=60, max_tasks=10, stats=stats)
+    results = run_pages(pool, [ARTICLE, ARTICLE, b"<html><body>nothing</body></html>"])
+    assert results[0]["ok"], results[0].get("reason")
+    assert results[0]["title"] == "Energy strategy debated"
+    assert len(results[0]["content_hash"]) == 40
+    assert len(results[0]["minhash"]) > 10
+    assert results[0]["content_hash"] == results[1]["content_hash"]
+    assert not results[2]["ok"]
+    assert stats["extract/ok"] == 2
+    assert stats["extract/failed"] == 1
+    assert stats[f"extract/failed/{results[2]['reason']}"] == 1
+    assert stats["extract/ms_total"] > 0
+
+
+def test_hung_and_crashed_workers_are_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FAULTS_ENV, "1")
+    stats = Stats()
+    pool = ExtractionPool(workers=2, timeout=4, max_tasks=0, stats=stats)
+    results = run_pages(pool, [FAULT_HANG + ARTICLE, FAULT_CRASH + ARTICLE, ARTICLE,
+                               ARTICLE, ARTICLE])
+    assert [r["ok"] for r in results] == [False, False, True, True, True]
+    assert results[0]["reason"] == "worker_timeout"
+    assert results[1]["reason"] == "worker_crashed"
+    assert stats["extract/timeout"] == 1
+    assert stats["extract/worker_crashed"] == 1
+    assert stats["extract/failed"] == 2
+    assert stats["extract/ok"] == 3
+
+
+def test_fault_markers_are_inert_without_the_test_switch(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(FAULTS_ENV, raising=False)
+    pool = ExtractionPool(workers=1, timeout=60, max_tasks=0, stats=Stats())
+    (result,) = run_pages(pool, [FAULT_CRASH + ARTICLE])
+    assert result["ok"]
