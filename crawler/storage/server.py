@@ -337,9 +337,27 @@ class LocalServer(MongoServer):
         """Start (or restart, on the same port and data dir) and wait until it answers."""
         if self.running:
             return self
+        first_start = self.data_dir is None
         if self.data_dir is None:
             self.data_dir = Path(tempfile.mkdtemp(prefix=f"newscrawl-{self.kind}-"))
         (self.data_dir / "data").mkdir(parents=True, exist_ok=True)
+        try:
+            self.port = self._start_on_a_port()
+        except ServerStartError as exc:
+            if not (first_start and self._owns_data_dir):
+                raise
+            raise type(exc)(self._discard_failed_start(str(exc))) from None
+        if not self.detached:
+            _install_hooks()
+            with _ACTIVE_LOCK:
+                _ACTIVE.add(self)
+        logger.info(
+            "started %s on %s (pid %s, log %s)", self.kind, self.uri, self.pid, self.log_path
+        )
+        return self
+
+    def _start_on_a_port(self) -> int:
+        """Launch on ``self.port`` (a restart), or on a free port, retrying if it is taken."""
         fixed_port = self.port is not None
         for attempt in range(1 if fixed_port else 3):
             port = self.port if fixed_port else free_port()
@@ -352,16 +370,21 @@ class LocalServer(MongoServer):
                     raise
                 logger.debug("port %d was taken meanwhile; trying another one", port)
                 continue
-            self.port = port
-            break
-        if not self.detached:
-            _install_hooks()
-            with _ACTIVE_LOCK:
-                _ACTIVE.add(self)
-        logger.info(
-            "started %s on %s (pid %s, log %s)", self.kind, self.uri, self.pid, self.log_path
-        )
-        return self
+            return port
+        raise AssertionError("unreachable")
+
+    def _discard_failed_start(self, message: str) -> str:
+        """Remove the temp dir of a server that never ran, keeping its log in the cache."""
+        assert self.data_dir is not None and self.log_path is not None
+        log = self.log_path
+        with contextlib.suppress(OSError):
+            kept = cache_dir() / "logs" / f"{self.kind}-failed-start.log"
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(log, kept)
+            message = message.replace(str(log), str(kept))
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+        self.data_dir = None
+        return message
 
     def _environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FERRETDB_")}

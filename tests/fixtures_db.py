@@ -1,0 +1,51 @@
+"""Database server fixtures: a real MongoDB-wire server on loopback, never a mock.
+
+``mongo_server`` (session): ``MONGO_URI`` if set, else ``mongod`` on PATH, else FerretDB
+(built once into the cache); stopped and removed at session end, also when tests fail.
+``private_mongo_server`` (function): a factory of dedicated local servers that a test may
+``stop()``, ``kill()`` and ``start()`` again (same port, same data); closed after the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from crawler.storage.server import (
+    LocalServer,
+    MongoServer,
+    ServerUnavailable,
+    local_server,
+    resolve_server,
+)
+
+
+@pytest.fixture(scope="session")
+def mongo_server() -> Iterator[MongoServer]:
+    try:
+        srv = resolve_server()
+    except ServerUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
+    with srv:
+        yield srv
+
+
+@pytest.fixture
+def private_mongo_server() -> Iterator[Callable[..., LocalServer]]:
+    """``private_mongo_server()`` starts a local server of the test's own (even with
+    ``MONGO_URI`` set); keyword arguments go to ``crawler.storage.server.local_server``."""
+    started: list[LocalServer] = []
+
+    def start(**kwargs: Any) -> LocalServer:
+        try:
+            srv = local_server(**kwargs)
+        except ServerUnavailable as exc:
+            pytest.fail(str(exc), pytrace=False)
+        started.append(srv)
+        return srv
+
+    yield start
+    for srv in started:
+        srv.close()

@@ -1,0 +1,411 @@
+"""Provisioning the local MongoDB-wire server: resolution order, lifecycle, cleanup, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import psutil
+import pymongo
+import pytest
+
+from crawler.storage import server
+from crawler.storage.server import (
+    FerretDBBuildError,
+    ServerUnavailable,
+    build_ferretdb,
+    ferretdb_binary,
+    resolve_server,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def gone(pid: int) -> bool:
+    """The process no longer runs (a zombie waiting for its reaper counts as gone)."""
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def wait_gone(pid: int, timeout: float = 15) -> bool:
+    try:
+        psutil.Process(pid).wait(timeout)
+    except psutil.NoSuchProcess:
+        pass
+    except psutil.TimeoutExpired:
+        return gone(pid)
+    return True
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("MONGO_URI", "MONGO_DATABASE")}
+    env.update(extra)
+    return env
+
+
+def test_external_uri_is_used_as_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONGO_URI", "mongodb://user:pw@db.invalid:27017/")
+    with resolve_server() as srv:
+        assert srv.kind == "external"
+        assert srv.uri == "mongodb://user:pw@db.invalid:27017/"
+        assert srv.pid is None and srv.log_path is None
+        assert "pw" not in repr(srv)
+        with pytest.raises(RuntimeError):
+            srv.kill()
+
+
+def test_session_server_answers(mongo_server: server.MongoServer) -> None:
+    assert mongo_server.ping()
+    assert mongo_server.uri.startswith("mongodb")
+    assert mongo_server.kind in ("external", "mongod", "ferretdb")
+
+
+def test_close_leaves_no_process_and_no_dir() -> None:
+    with resolve_server(allow_external=False) as srv:
+        pid, data_dir, log_path = srv.pid, srv.data_dir, srv.log_path
+        assert pid is not None and data_dir is not None and log_path is not None
+        assert srv.uri == f"mongodb://127.0.0.1:{srv.port}/"
+        assert log_path.is_file() and log_path.parent == data_dir
+        assert srv.ping()
+        # Its own process group, so that stopping it reaches every process it forks.
+        assert os.getpgid(pid) == pid
+    assert wait_gone(pid)
+    assert not data_dir.exists()
+    assert not srv.running
+
+
+def test_stop_keeps_data_and_restarts_on_same_port(private_mongo_server) -> None:
+    srv = private_mongo_server()
+    port, first_pid = srv.port, srv.pid
+    client: pymongo.MongoClient = pymongo.MongoClient(srv.uri, serverSelectionTimeoutMS=5000)
+    try:
+        client.newscrawl_t.docs.insert_one({"_id": "a", "n": 1})
+        srv.stop()
+        assert wait_gone(first_pid)
+        assert not srv.ping(300)
+        assert srv.data_dir.exists()
+        srv.start()
+        assert srv.port == port and srv.pid != first_pid
+        assert client.newscrawl_t.docs.find_one({"_id": "a"}) == {"_id": "a", "n": 1}
+        # A crash (SIGKILL) keeps acknowledged writes too.
+        client.newscrawl_t.docs.insert_one({"_id": "b", "n": 2})
+        killed = srv.pid
+        srv.kill()
+        assert wait_gone(killed)
+        srv.start()
+        assert srv.port == port
+        assert client.newscrawl_t.docs.count_documents({}) == 2
+    finally:
+        client.close()
+
+
+def test_two_servers_do_not_collide(private_mongo_server) -> None:
+    one, two = private_mongo_server(), private_mongo_server()
+    assert one.port != two.port and one.pid != two.pid and one.data_dir != two.data_dir
+    with pymongo.MongoClient(one.uri) as c1, pymongo.MongoClient(two.uri) as c2:
+        c1.t.c.insert_one({"on": "one"})
+        c2.t.c.insert_one({"on": "two"})
+        assert [d["on"] for d in c1.t.c.find()] == ["one"]
+        assert [d["on"] for d in c2.t.c.find()] == ["two"]
+
+
+def test_private_server_ignores_mongo_uri(monkeypatch, private_mongo_server) -> None:
+    monkeypatch.setenv("MONGO_URI", "mongodb://127.0.0.1:1/")
+    srv = private_mongo_server()
+    assert srv.kind in ("mongod", "ferretdb") and srv.ping()
+
+
+def test_none_available_names_the_three_fixes(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no go, no mongod
+    with pytest.raises(ServerUnavailable) as err:
+        resolve_server(cache=tmp_path / "empty-cache")
+    message = str(err.value)
+    assert "MONGO_URI" in message
+    assert "`mongod`" in message and "mongod: not on PATH" in message
+    assert "Go toolchain" in message and "`go`) is not on PATH" in message
+    assert str(tmp_path / "empty-cache" / "ferretdb" / "v1.24.2" / "ferretdb") in message
+    assert not (tmp_path / "empty-cache" / "ferretdb" / "v1.24.2" / "ferretdb").exists()
+
+
+FAILING_GO = """#!/bin/sh
+echo "go: github.com/FerretDB/FerretDB@v1.24.2: module lookup disabled by GOPROXY=off" >&2
+exit 1
+"""
+
+
+def test_failed_go_build_is_reported_with_its_output(monkeypatch, tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "go").write_text(FAILING_GO)
+    (bin_dir / "go").chmod(0o755)
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    with pytest.raises(ServerUnavailable) as err:
+        resolve_server(cache=tmp_path / "cache")
+    message = str(err.value)
+    assert "`" + str(bin_dir / "go") + " mod download` failed with code 1" in message
+    assert "module lookup disabled by GOPROXY=off" in message  # the build's own last lines
+    assert "MONGO_URI" in message and "mongod" in message and "Go toolchain" in message
+    assert not (tmp_path / "cache" / "ferretdb" / "v1.24.2" / "ferretdb").exists()
+
+
+FAKE_GO = textwrap.dedent(
+    """\
+    #!{python}
+    # Stands in for the Go toolchain: `mod download -json` and `build -o OUT`.
+    import json, os, sys, time
+    log = {log!r}
+    args = sys.argv[1:]
+    if args[:2] == ["mod", "download"]:
+        print(json.dumps({{"Path": "m", "Version": "v1.24.2", "Dir": {src!r}}}))
+    elif args[0] == "build":
+        version = open("build/version/version.txt").read()
+        out = args[args.index("-o") + 1]
+        time.sleep(0.5)
+        with open(out, "w") as fh:
+            fh.write("#!/bin/sh\\necho Version: " + version.strip() + "\\n")
+        os.chmod(out, 0o755)
+        with open(log, "a") as fh:
+            fh.write("build " + version)
+    else:
+        sys.exit("unexpected: " + " ".join(args))
+    """
+)
+
+
+def test_build_patches_version_and_builds_once_under_a_lock(monkeypatch, tmp_path) -> None:
+    src = tmp_path / "module"
+    (src / "cmd" / "ferretdb").mkdir(parents=True)
+    (src / "go.mod").write_text("module m\n")
+    for path in [src / "go.mod", src / "cmd" / "ferretdb", src / "cmd", src]:
+        path.chmod(0o555 if path.is_dir() else 0o444)  # read-only, like the module cache
+    log = tmp_path / "builds.log"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "go"
+    fake.write_text(FAKE_GO.format(python=sys.executable, log=str(log), src=str(src)))
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    cache = tmp_path / "cache"
+    results: list[Path] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(build_ferretdb(cache=cache)))
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    target = cache / "ferretdb" / "v1.24.2" / "ferretdb"
+    assert results == [target] * 3
+    assert log.read_text() == "build v1.24.2\n"  # once, with the version file written
+    assert subprocess.run([target], capture_output=True, text=True).stdout == (
+        "Version: v1.24.2\n"
+    )
+    assert ferretdb_binary(cache, build=False) == target
+    assert sorted(p.name for p in target.parent.iterdir()) == [
+        ".build.lock",
+        "build.log",
+        "ferretdb",
+    ]
+    for path in [src, src / "cmd"]:
+        path.chmod(0o755)
+
+
+def test_missing_binary_without_build_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(FerretDBBuildError, match="is missing"):
+        ferretdb_binary(tmp_path, build=False)
+
+
+# A `mongod` stand-in speaking the wire protocol: FerretDB started with mongod's arguments.
+FAKE_MONGOD = textwrap.dedent(
+    """\
+    #!/bin/sh
+    echo "$@" > "{argv_file}"
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --dbpath) db="$2"; shift;; --port) port="$2"; shift;;
+        --bind_ip) host="$2"; shift;; --logpath) log="$2"; shift;;
+      esac
+      shift
+    done
+    exec "{ferretdb}" --handler=sqlite --sqlite-url="file:$db/" --state-dir="$db" \\
+      --listen-addr="$host:$port" --debug-addr=- --telemetry=disable --log-level=warn \\
+      >>"$log" 2>&1
+    """
+)
+
+
+def test_mongod_on_path_comes_before_ferretdb(monkeypatch, tmp_path: Path) -> None:
+    binary = ferretdb_binary()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    argv_file = tmp_path / "argv"
+    mongod = bin_dir / "mongod"
+    mongod.write_text(FAKE_MONGOD.format(argv_file=argv_file, ferretdb=binary))
+    mongod.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    with resolve_server() as srv:
+        assert srv.kind == "mongod"
+        argv = argv_file.read_text().split()
+        assert argv[argv.index("--bind_ip") + 1] == "127.0.0.1"
+        assert argv[argv.index("--port") + 1] == str(srv.port)
+        assert Path(argv[argv.index("--dbpath") + 1]).parent == srv.data_dir
+        assert Path(argv[argv.index("--logpath") + 1]) == srv.log_path
+        with pymongo.MongoClient(srv.uri) as client:
+            client.t.c.insert_one({"x": 1})
+            assert client.t.c.count_documents({}) == 1
+        data_dir = srv.data_dir
+    assert not data_dir.exists()
+
+
+def test_broken_mongod_falls_back_to_ferretdb(monkeypatch, tmp_path: Path, caplog) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "mongod").write_text("#!/bin/sh\necho 'mongod: cannot start' >&2\nexit 3\n")
+    (bin_dir / "mongod").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    cache = server.cache_dir()
+    ferretdb_binary(cache)
+    monkeypatch.setenv("NEWSCRAWL_CACHE_DIR", str(tmp_path / "cache"))
+    before = set(Path(server.tempfile.gettempdir()).glob("newscrawl-mongod-*"))
+    with resolve_server(cache=cache) as srv:
+        assert srv.kind == "ferretdb" and srv.ping()
+    assert "mongod did not start" in caplog.text and "exited with code 3" in caplog.text
+    # The failed server's temp dir is gone; its log is kept in the cache and named.
+    assert set(Path(server.tempfile.gettempdir()).glob("newscrawl-mongod-*")) <= before
+    kept = tmp_path / "cache" / "logs" / "mongod-failed-start.log"
+    assert str(kept) in caplog.text and "mongod: cannot start" in kept.read_text()
+
+
+START_AND_WAIT = textwrap.dedent(
+    """\
+    import sys, time
+    from crawler.storage.server import resolve_server
+    srv = resolve_server(allow_external=False)
+    print(srv.pid, srv.data_dir, flush=True)
+    time.sleep(120)
+    """
+)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signal_to_owner_stops_server_and_removes_dir(signum: int) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", START_AND_WAIT],
+        cwd=ROOT,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    pid_text, data_dir = proc.stdout.readline().split()
+    assert not gone(int(pid_text))
+    proc.send_signal(signum)
+    proc.wait(30)
+    assert wait_gone(int(pid_text))
+    assert not Path(data_dir).exists()
+
+
+def test_server_dies_with_its_owner(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", START_AND_WAIT],
+        cwd=ROOT,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    pid_text, data_dir = proc.stdout.readline().split()
+    try:
+        proc.kill()  # no chance to clean up: the parent-death signal stops the server
+        proc.wait(30)
+        assert wait_gone(int(pid_text))
+    finally:
+        server.shutil.rmtree(data_dir, ignore_errors=True)
+
+
+# `newscrawl db ARGS` through the command module (the full CLI imports every subcommand).
+RUN_DB = textwrap.dedent(
+    """\
+    import argparse, sys
+    from crawler.commands import db
+    parser = argparse.ArgumentParser(prog="newscrawl db")
+    db.add_arguments(parser)
+    sys.exit(db.run(parser.parse_args(sys.argv[1:])))
+    """
+)
+
+
+def test_db_is_a_cli_subcommand() -> None:
+    from crawler.cli import COMMANDS
+
+    assert ("db", "db") in [(name, module) for name, module, _ in COMMANDS]
+
+
+def newscrawl_db(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", RUN_DB, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_cli_start_status_uri_stop_leaves_no_orphan(tmp_path: Path) -> None:
+    state_path = tmp_path / "state" / "server.json"
+    env = clean_env(NEWSCRAWL_DB_STATE_FILE=str(state_path))
+    ferretdb_binary()  # build outside the timed subprocesses if needed
+
+    assert newscrawl_db("status", env=env).returncode == 1
+    assert newscrawl_db("uri", env=env).returncode == 1
+    started = newscrawl_db("start", env=env)
+    assert started.returncode == 0, started.stderr
+    state = json.loads(state_path.read_text())
+    pid, data_dir = state["pid"], Path(state["data_dir"])
+    try:
+        assert not gone(pid) and data_dir.is_dir()
+        assert os.getsid(pid) == pid  # detached: its own session, no terminal
+        again = newscrawl_db("start", env=env)
+        assert again.returncode == 0 and "already running" in again.stdout
+        status = newscrawl_db("status", env=env)
+        assert status.returncode == 0 and "answers ping" in status.stdout
+        uri = newscrawl_db("uri", env=env)
+        assert uri.returncode == 0 and uri.stdout.strip() == state["uri"]
+        with pymongo.MongoClient(uri.stdout.strip(), serverSelectionTimeoutMS=5000) as client:
+            assert client.admin.command("ping")["ok"] == 1
+    finally:
+        stopped = newscrawl_db("stop", env=env)
+    assert stopped.returncode == 0 and "stopped" in stopped.stdout
+    assert wait_gone(pid)
+    assert not data_dir.exists() and not state_path.exists()
+    assert newscrawl_db("status", env=env).returncode == 1
+
+
+def test_cli_with_mongo_uri_has_nothing_to_start(tmp_path: Path) -> None:
+    env = clean_env(
+        MONGO_URI="mongodb://reader:s3cret@127.0.0.1:1/",
+        NEWSCRAWL_DB_STATE_FILE=str(tmp_path / "server.json"),
+    )
+    for action in ("start", "stop"):
+        result = newscrawl_db(action, env=env)
+        assert result.returncode == 0 and "nothing to" in result.stdout
+        assert "s3cret" not in result.stdout + result.stderr
+    uri = newscrawl_db("uri", env=env)
+    assert uri.stdout.strip() == "mongodb://***@127.0.0.1:1/"
+    assert not (tmp_path / "server.json").exists()
