@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,8 @@ def build_settings(opts: CrawlOptions) -> Any:
     """Project settings with the options applied at ``cmdline`` priority."""
     from scrapy.utils.project import get_project_settings
 
+    # The project's settings wherever the command runs from (cron, containers).
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
     over: dict[str, Any] = {"NEWSCRAWL_RUN_ARGS": opts.arguments()}
     if opts.site:
@@ -74,7 +77,7 @@ def build_settings(opts: CrawlOptions) -> Any:
             raise UsageError(f"--job: use letters, digits, - and _ only, got {opts.job!r}")
         over["JOBDIR"] = str(Path(settings.get("NEWSCRAWL_JOBS_DIR")) / opts.job)
     if opts.no_delay:
-        over.update({"DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False,
+        over.update({"DOWNLOAD_DELAY": 0, "DOWNLOAD_DELAY_JITTER": 0,
                      "AUTOTHROTTLE_ENABLED": False, "NEWSCRAWL_RETRY_BACKOFF_BASE": 0})
     over.update(parse_overrides(opts.settings))
     settings.setdict(over, priority="cmdline")
@@ -137,7 +140,12 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
         process.start()
     except Exception as exc:
         failures.append(f"{type(exc).__name__}: {exc}")
-    stats: dict[str, Any] = crawler.stats.get_stats() if crawler and crawler.stats else {}
+    stats: dict[str, Any] = {}
+    if crawler is not None:
+        try:
+            stats = crawler.stats.get_stats()
+        except RuntimeError:  # the crawl never started
+            stats = {}
     reason = stats.get("finish_reason")
     try:
         if failures or reason is None:

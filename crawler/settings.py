@@ -21,7 +21,7 @@ ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # each delay varies by up to +/-50%
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -37,6 +37,8 @@ COOKIES_ENABLED = False
 
 # --- Security: no listening port, nothing remote-controllable ----------------------------
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote-control extension serves HTTP (and runs code) on a port: never.
+REMOTE_CONTROL_ENABLED = False
 
 # --- Engine -----------------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

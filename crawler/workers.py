@@ -90,15 +90,23 @@ class ExtractionPool:
         self._pool = ProcessPool(max_workers=workers, max_tasks=max_tasks,
                                  context=multiprocessing.get_context("spawn"))
         self._closed = False
+        self._crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPool:
         s = crawler.settings
         pool = cls(worker_count(s.getint("NEWSCRAWL_WORKERS")),
                    s.getfloat("NEWSCRAWL_WORKER_TIMEOUT"),
-                   s.getint("NEWSCRAWL_WORKER_MAX_TASKS"), crawler.stats)
+                   s.getint("NEWSCRAWL_WORKER_MAX_TASKS"))
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
+        crawler.signals.connect(pool.bind_stats, signal=signals.spider_opened)
+        pool._crawler = crawler
         return pool
+
+    def bind_stats(self) -> None:
+        """Stats exist once the crawl runs, not when the spider is built."""
+        if self._crawler is not None:
+            self.stats = self._crawler.stats
 
     def start(self) -> None:
         """Start the workers now (one warm-up task each) instead of on the first page."""

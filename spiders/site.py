@@ -214,14 +214,14 @@ class SiteSpider(ExtractingSpider):
                     yield req
             return
         for entry in parse_sitemap(response.body):
+            loc = response.urljoin(entry.loc)
             if entry.is_sitemap:
-                if in_domains(entry.loc, self.profile.allowed_domains):
-                    req = self.make_request(entry.loc, "sitemap", self.parse_sitemap,
-                                            priority=20)
+                if in_domains(loc, self.profile.allowed_domains):
+                    req = self.make_request(loc, "sitemap", self.parse_sitemap, priority=20)
                     if req is not None:
                         yield req
                 continue
-            req = self.consider_article(entry.loc, hops=1,
+            req = self.consider_article(loc, hops=1,
                                         published=entry.news_publication_date,
                                         lastmod=entry.lastmod)
             if req is not None:
@@ -236,15 +236,16 @@ class SiteSpider(ExtractingSpider):
             stats.inc_value("feeds/not_a_feed")
             return
         for entry in feed.entries:
-            req = self.consider_article(entry.url, hops=1, published=entry.published,
+            req = self.consider_article(response.urljoin(entry.url), hops=1,
+                                        published=entry.published,
                                         lastmod=entry.updated)
             if req is not None:
                 stats.inc_value("discovery/from_feeds")
                 yield req
         page = response.meta.get("nc_page", 1)
         if feed.next_url and feed.entries and page < self.profile.pagination.max_pages:
-            req = self.make_request(feed.next_url, "feed", self.parse_feed, priority=20,
-                                    meta={"nc_page": page + 1})
+            req = self.make_request(response.urljoin(feed.next_url), "feed", self.parse_feed,
+                                    priority=20, meta={"nc_page": page + 1})
             if req is not None:
                 yield req
 

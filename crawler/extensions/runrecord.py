@@ -8,6 +8,7 @@ their pid is gone.  An exception in the runner completes the record through
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import psutil
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from twisted.internet.threads import deferToThread
 
 from crawler.discovery.frontier import open_database
 from crawler.extensions.monitor import STORED_KEYS, outcome
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from pymongo.database import Database
     from scrapy import Spider
     from scrapy.crawler import Crawler
-    from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
@@ -127,8 +126,8 @@ class RunRecord:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
-    def spider_opened(self, spider: Spider) -> Deferred:
-        return deferToThread(self._open, spider)
+    async def spider_opened(self, spider: Spider) -> None:
+        await asyncio.to_thread(self._open, spider)
 
     def _open(self, spider: Spider) -> None:
         try:
@@ -152,12 +151,12 @@ class RunRecord:
             logger.error("could not write the run record: %s", exc)
             self.db = None
 
-    def spider_closed(self, spider: Spider, reason: str) -> Deferred | None:
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.db is None:
-            return None
+            return
         stats = self.crawler.stats.get_stats()
         status, code = outcome(stats, reason)
-        return deferToThread(self._close, reason, status, code, stats)
+        await asyncio.to_thread(self._close, reason, status, code, stats)
 
     def _close(self, reason: str, status: str, code: int, stats: dict[str, Any]) -> None:
         assert self.db is not None
