@@ -113,13 +113,16 @@ def score(system: str, dataset: str, pages: list[Page],
                                      authors=authors[-1] if page.expected["authors"] is not None
                                      else None)
     body = body_score(counts, bootstrap=bootstrap)
-    mean = (lambda xs: sum(xs) / len(xs) if xs else 0.0)
     return Scores(system, dataset, len(pages), body.precision, body.recall, body.f1,
                   body.accuracy, body.f1_std,
                   title=mean(titles) if dataset == "metadata" else None,
                   authors=mean(authors) if dataset == "metadata" else None,
                   date=mean(dates) if dataset == "metadata" else None,
                   per_page=per_page)
+
+
+def mean(values: list[float] | list[bool]) -> float:
+    return sum(values) / len(values) if values else 0.0
 
 
 def evaluate(systems: list[str], datasets: list[str], workers: int | None = None,

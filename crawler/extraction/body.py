@@ -22,9 +22,9 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import lxml.html
 import trafilatura
 from cssselect import GenericTranslator, SelectorError
-import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -114,11 +114,11 @@ def render(body: etree._Element | None) -> list[tuple[str, str]]:
                 _add(blocks, "li", _text(item))
         elif tag == "quote":
             children = [c for c in el if c.tag in ("p", "head", "list")]
-            if children:
-                for c in children:
-                    _add(blocks, "quote", _text(c))
-            else:
-                _add(blocks, "quote", _text(el))
+            for c in children:
+                _add(blocks, "quote", _text(c))
+            loose = [el.text or ""] + [c.tail or "" for c in children] + [
+                "".join(c.itertext()) + (c.tail or "") for c in el if c not in children]
+            _add(blocks, "quote", clean_space("".join(loose)))
         elif tag == "table":
             for row in el.iter("row"):
                 cells = [_text(c) for c in row.iter("cell")]
@@ -191,7 +191,7 @@ def _split_body(tree: HtmlElement, url: str, blocks: list[tuple[str, str]]) -> l
                 article = doc.find(".//article")
                 for el in same:
                     article.append(deepcopy(el))
-                merged = _trafilatura(doc, url, favor_precision=True)
+                merged = _trafilatura(doc, url)
                 p, r = _overlap(extracted, " ".join(t for _, t in merged))
                 if r >= 0.9 and len(merged) > len(blocks):
                     return merged

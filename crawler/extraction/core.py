@@ -75,9 +75,7 @@ def _parse(text: str) -> lxml.html.HtmlElement | None:
     tree = lxml.html.document_fromstring(text, parser=_PARSER)
     if tree is None:
         return None
-    count = 0
-    for _ in tree.iter():
-        count += 1
+    for count, _ in enumerate(tree.iter()):
         if count > MAX_TREE_NODES:
             raise ValueError("document tree too large")
     return tree

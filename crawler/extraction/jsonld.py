@@ -19,7 +19,8 @@ def _loads(raw: str) -> Any:
     raw = raw.strip()
     if raw.startswith("<!--"):
         raw = raw[4:].rsplit("-->", 1)[0]
-    for candidate in (raw, _CONTROL.sub(" ", raw), _TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", raw))):
+    cleaned = _CONTROL.sub(" ", raw)
+    for candidate in (raw, cleaned, _TRAILING_COMMA.sub(r"\1", cleaned)):
         try:
             return json.loads(candidate, strict=False)
         except (ValueError, RecursionError):

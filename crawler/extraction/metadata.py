@@ -6,6 +6,7 @@ Each field records where its value came from (``json-ld``, ``meta:<name>``, ``h1
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from datetime import datetime
@@ -20,8 +21,10 @@ from crawler.extraction.titles import choose_title, clean_space
 
 _URLISH = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+")
 _BY = re.compile(r"^(?:(?:written|posted|reported|text|words|story|photos?)\s+)?"
-                 r"(?:by|von|por|par|av|af|di|door|od|от|tekst|texto|texte)\s*:?\s+",
-                 re.IGNORECASE)
+                 r"(?:by|von|por|par|av|af|di|door|od|от|tekst|texto|texte|autor(?:in)?|author"
+                 r"|auteur|autore)\s*:?\s+", re.IGNORECASE)
+_PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_DATEISH = re.compile(r"\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}.*$")
 _SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\by\b|\bet\b|\bog\b|\ben\b|\boch\b"
                             r"|\bi\b|\be\b|\bu\.\b|\bsowie\b|、|・)\s*", re.IGNORECASE)
 _AUTHOR_NOISE = re.compile(r"^(?:by|staff|admin|administrator|editor|redaktion|unknown|"
@@ -63,8 +66,8 @@ def clean_authors(raw: list[str]) -> list[str]:
     """Names only: no "By", no e-mails/URLs/handles, "A and B" split, duplicates dropped."""
     names: list[str] = []
     for value in raw:
-        value = clean_space(_URLISH.sub(" ", value or ""))
-        value = _BY.sub("", value)
+        value = clean_space(_PARENS.sub(" ", _URLISH.sub(" ", value or "")))
+        value = _DATEISH.sub("", _BY.sub("", value))
         for part in _SPLIT_AUTHORS.split(value):
             part = _BY.sub("", part.strip(" .:-–—()[]\"'"))
             part = clean_space(part)
@@ -77,18 +80,20 @@ def clean_authors(raw: list[str]) -> list[str]:
     return names
 
 
-def _ld_authors(ld: LinkedData) -> list[str]:
+def _ld_authors(ld: LinkedData) -> tuple[list[str], bool]:
+    """Author names of the article node, and whether they are all organisations."""
     value = ld.get("author") or ld.get("creator")
     values = value if isinstance(value, list) else [value]
-    out = []
+    out, orgs = [], 0
     for v in values:
         if isinstance(v, dict):
             name = text_of(v.get("name"))
             if name:
-                out.append(name)
+                out.append(html.unescape(name))
+                orgs += "Organization" in types_of(v) or "NewsMediaOrganization" in types_of(v)
         elif isinstance(v, str) and not v.startswith("http"):
-            out.append(v)
-    return out
+            out.append(html.unescape(v))
+    return out, bool(out) and orgs == len(out)
 
 
 def _byline_authors(tree: HtmlElement) -> list[str]:
@@ -170,7 +175,8 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
         if value and source:
             prov[field] = source
 
-    site_name, src = text_of(ld.first("publisher")), "json-ld"
+    publisher = text_of(ld.first("publisher"))
+    site_name, src = publisher, "json-ld"
     if not site_name:
         site_name, src = meta.first(sel.META_SITE_NAME)
     put("site_name", site_name, src)
@@ -180,7 +186,7 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     metas: list[tuple[str, str]] = []
     headline = text_of(ld.get("headline")) or text_of(ld.get("name"))
     if headline:
-        metas.append(("json-ld", headline))
+        metas.append(("json-ld", html.unescape(headline)))
     for key in sel.META_TITLE:
         for v in meta.values.get(key, [])[:1]:
             metas.append((f"meta:{key}", v))
@@ -188,7 +194,7 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     if titles:
         metas.append(("title", titles[0].text_content()))
     host = urlsplit(url).hostname or ""
-    site_names = [n for n in (site_name, *meta.values.get("og:site_name", []),
+    site_names = [n for n in (site_name, publisher, *meta.values.get("og:site_name", []),
                               *meta.values.get("application-name", []),
                               host.removeprefix("www."), host.removeprefix("www.").split(".")[0])
                   if n]
@@ -201,7 +207,17 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     put("description", clean_space(description) or None, src)
 
     # authors
-    authors, src = clean_authors(_ld_authors(ld)), "json-ld"
+    ld_names, organisations = _ld_authors(ld)
+    authors, src = clean_authors(ld_names), "json-ld"
+    site_keys = {n.lower() for n in (site_name, publisher) if n}
+    if authors and (organisations or {a.lower() for a in authors} <= site_keys):
+        # An outlet credited as author: a person named on the page is more precise.
+        people, people_src = clean_authors(
+            [v for v in meta.all(sel.META_AUTHOR)[0] if not v.startswith("http")]), "meta"
+        if not people or {a.lower() for a in people} <= site_keys:
+            people, people_src = clean_authors(_byline_authors(tree)[:2]), "byline"
+        if people and not {a.lower() for a in people} <= site_keys:
+            authors, src = people, people_src
     if not authors:
         raw, src = meta.all(sel.META_AUTHOR)
         authors = clean_authors([v for v in raw if not v.startswith("http")])

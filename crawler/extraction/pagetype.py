@@ -8,6 +8,7 @@ from crawler.extraction import selectors as sel
 from crawler.extraction.jsonld import LinkedData
 from crawler.profiles import SiteProfile
 
+
 def page_type(url: str, profile: SiteProfile | None, ld: LinkedData, og_type: str,
               body_words: int, min_words: int, body_class: str = "") -> tuple[str, str]:
     """``(page type, the signal that decided it)``."""
@@ -30,12 +31,11 @@ def page_type(url: str, profile: SiteProfile | None, ld: LinkedData, og_type: st
         return "listing", "body-class"
     if has_article:
         return "article", "json-ld"
-    if any(sel.LISTING_TYPES.match(t) for t in types) and not og_type.startswith("article"):
-        if any(t in ("CollectionPage", "ItemList", "SearchResultsPage") for t in types):
-            return "listing", "json-ld"
+    if not og_type.startswith("article") and any(sel.LISTING_TYPES.match(t) for t in types):
+        return "listing", "json-ld"
     if url and (path == "/" or sel.LISTING_PATHS.search(path)):
         return "listing", "url:listing"
-    if any(t in ("AboutPage", "ContactPage") for t in types):
+    if any(sel.OTHER_TYPES.match(t) for t in types):
         return "other", "json-ld"
     if og_type in sel.ARTICLE_OG_TYPES or og_type.startswith("article"):
         return "article", "meta:og:type"

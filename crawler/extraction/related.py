@@ -58,8 +58,13 @@ class LinkFilter:
         return url
 
 
-def _links(elements: Iterable[etree._Element], label: str, accept: Callable[[str | None], str | None],
-           skip: Callable[[etree._Element], bool] = lambda a: False) -> list[dict[str, Any]]:
+def _never(anchor: etree._Element) -> bool:
+    return False
+
+
+def _links(elements: Iterable[etree._Element], label: str,
+           accept: Callable[[str | None], str | None],
+           skip: Callable[[etree._Element], bool] = _never) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for holder in elements:

@@ -42,30 +42,22 @@ META_OG_TYPE = ("og:type",)
 META_URL = ("og:url",)
 
 # --- On-page metadata ------------------------------------------------------------------------
+_BYLINE_CLASSES = ("byline", "author-name", "authorName", "entry-author", "post-author",
+                   "article-author", "td-post-author-name", "tdb-author-name")
 BYLINE = XPath(
-    '//*[@rel="author" or @itemprop="author" or contains(concat(" ", normalize-space(@class), " "), " author ")'
-    ' or contains(@class, "byline") or contains(@class, "author-name") or contains(@class, "authorName")'
-    ' or contains(@class, "entry-author") or contains(@class, "post-author") or contains(@class, "article-author")'
-    ' or contains(@class, "td-post-author-name") or contains(@class, "tdb-author-name")]'
+    '//*[@rel="author" or @itemprop="author"'
+    ' or contains(concat(" ", normalize-space(@class), " "), " author ")'
+    + "".join(f' or contains(@class, "{c}")' for c in _BYLINE_CLASSES) + "]"
 )
-CATEGORY_LINKS = XPath('//a[contains(concat(" ", @rel, " "), " category ")]'
-                       ' | //*[contains(@class, "tdb-category") or contains(@class, "td-category")]//a')
+CATEGORY_LINKS = XPath(
+    '//a[contains(concat(" ", @rel, " "), " category ")]'
+    ' | //*[contains(@class, "tdb-category") or contains(@class, "td-category")]//a')
 TAG_LINKS = XPath('//a[@rel="tag" and not(contains(@rel, "category"))]'
                   ' | //*[contains(@class, "tdb-tags") or contains(@class, "td-tags")]//a'
                   ' | //*[contains(@class, "post-tags") or contains(@class, "entry-tags")]//a')
 FIGURE_CAPTION = XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]")
 
 # --- Body ------------------------------------------------------------------------------------
-# Always removed before the body is read (never article text).
-BODY_NOISE = XPath(
-    ".//script | .//style | .//noscript | .//template | .//iframe | .//form | .//button"
-    ' | .//*[@hidden] | .//*[@aria-hidden="true"]'
-    ' | .//*[contains(@class, "sharedaddy") or contains(@class, "share-buttons")'
-    ' or contains(@class, "social-share") or contains(@class, "addtoany") or contains(@class, "sharing")'
-    ' or contains(@class, "newsletter") or contains(@class, "subscribe") or contains(@class, "jp-relatedposts")'
-    ' or contains(@class, "yarpp") or contains(@class, "crp_related") or contains(@class, "related-posts")'
-    ' or contains(@class, "comments") or @id="comments" or @id="respond"]'
-)
 CAPTIONS = XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]"
                  " | .//*[contains(@class, 'caption') and not(self::p)]")
 PARAGRAPH_PARENTS = XPath(".//p/..")
@@ -92,7 +84,7 @@ ARTICLE_TYPES = re.compile(
     r"|OpinionNewsArticle|BackgroundNewsArticle|ReviewNewsArticle|AskPublicNewsArticle"
     r"|ScholarlyArticle|TechArticle|SatiricalArticle|LiveBlogPosting|Review|SocialMediaPosting"
     r"|DiscussionForumPosting|Posting|Blog)$", re.IGNORECASE)
-LISTING_TYPES = re.compile(r"^(?:CollectionPage|ItemList|SearchResultsPage|WebSite|ProfilePage)$",
+LISTING_TYPES = re.compile(r"^(?:CollectionPage|ItemList|SearchResultsPage)$",
                            re.IGNORECASE)
 OTHER_TYPES = re.compile(r"^(?:AboutPage|ContactPage|FAQPage|CheckoutPage|Product|Event)$",
                          re.IGNORECASE)

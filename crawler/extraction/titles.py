@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_SEPARATORS = re.compile(r"\s+[|–—\-:·•»«/]{1,2}\s+|\s+::\s+")
+_SEPARATORS = re.compile(r"\s+[|–—\-:·•»«/]{1,2}\s+|\s+::\s+|\s*[｜|]\s*|--+|\s+_\s+")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 
@@ -34,7 +34,7 @@ def strip_site_name(title: str, site_names: Iterable[str]) -> str:
         compact = key.replace(" ", "")
         return bool(key) and any(
             key == n or compact == n.replace(" ", "") or (len(key) > 3 and key in n)
-            or (len(n) > 3 and n in key and len(key) <= len(n) + 12)
+            or (len(n) >= 3 and n in key and len(key.split()) <= len(n.split()) + 3)
             for n in names)
 
     while len(parts) > 1 and is_site(parts[-1]):
@@ -59,24 +59,32 @@ def similar(a: str, b: str) -> float:
 
 def choose_title(h1s: list[str], metas: list[tuple[str, str]],
                  site_names: Iterable[str]) -> tuple[str | None, str | None]:
-    """Pick the headline: a visible ``h1`` that a meta title confirms, else the best meta title.
+    """Pick the headline the page's own signals agree on.
 
-    ``metas`` is a list of ``(source, title)`` in trust order.  Returns ``(title, source)``.
+    Every source (``metas``: ``(source, title)`` in trust order, plus the first visible
+    ``h1``) votes for its title once site-name affixes are stripped; the title with the
+    most votes wins, ties going to the more trusted source.  The winner is written as the
+    most trusted source that voted for it spells it.  Returns ``(title, source)``.
     """
-    site_names = list(site_names)
-    cleaned = [(src, strip_site_name(t, site_names)) for src, t in metas if clean_space(t)]
-    for h1 in h1s:
+    site_names = [n for n in site_names if n]
+    names = {_key(n) for n in site_names}
+    candidates = [(src, strip_site_name(t, site_names)) for src, t in metas if clean_space(t)]
+    for h1 in h1s[:1]:
         h1 = clean_space(h1)
-        if not h1 or len(h1) > 400:
-            continue
-        if any(_key(h1) == _key(n) for n in site_names if n):
-            continue
-        for _, meta in cleaned:
-            if similar(h1, meta) >= 0.8 or similar(meta, h1) >= 0.8:
-                return h1, "h1"
-    if len([h for h in h1s if clean_space(h)]) == 1 and not cleaned:
-        return clean_space(h1s[0]), "h1"
-    for src, meta in cleaned:
-        if meta:
-            return meta, src
-    return None, None
+        if h1 and len(h1) <= 400 and _key(h1) not in names:
+            candidates.insert(0, ("h1", h1))
+    candidates = [(src, t) for src, t in candidates if _key(t)]
+    if not candidates:
+        return None, None
+    votes: dict[str, int] = {}
+    rank: dict[str, int] = {}
+    for i, (_, title) in enumerate(candidates):
+        key = _key(title)
+        votes[key] = votes.get(key, 0) + 1
+        rank.setdefault(key, i)
+    best = max(votes, key=lambda k: (votes[k], -rank[k]))
+    spelled = [(src, t) for src, t in candidates if _key(t) == best]
+    src, title = next(((s, t) for s, t in spelled if s != "h1"), spelled[0])
+    if votes[best] > 1 and spelled[0][0] == "h1":
+        src = "h1"
+    return title, src
