@@ -119,6 +119,12 @@ NEWSCRAWL_MAX_ERROR_RATE = 0.25
 NEWSCRAWL_MONITOR_MIN_PAGES = 10  # rates are judged only on at least this many pages
 NEWSCRAWL_PROGRESS = True
 NEWSCRAWL_PROGRESS_INTERVAL = 30.0  # seconds between log lines when not on a TTY
+# Per-stage time totals in the stats (timing/download_ms, timing/pipeline_ms): cheap,
+# read by the benchmark and recorded with each run.
+NEWSCRAWL_STAGE_TIMING = True
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.timing.StageTimingMiddleware": 50,
+}
 
 EXTENSIONS = {
     "crawler.extensions.monitor.Monitor": 100,
