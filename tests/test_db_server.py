@@ -117,6 +117,22 @@ def test_two_servers_do_not_collide(private_mongo_server) -> None:
         assert [d["on"] for d in c2.t.c.find()] == ["two"]
 
 
+def test_server_started_in_a_thread_outlives_the_thread() -> None:
+    started: list[server.LocalServer] = []
+    thread = threading.Thread(target=lambda: started.append(server.local_server()))
+    thread.start()
+    thread.join()
+    srv = started[0]
+    try:
+        pid = srv.pid
+        assert pid is not None
+        assert not wait_gone(pid, timeout=1)  # no parent-death signal when its thread ended
+        assert srv.ping()
+    finally:
+        srv.close()
+    assert wait_gone(pid)
+
+
 def test_private_server_ignores_mongo_uri(monkeypatch, private_mongo_server) -> None:
     monkeypatch.setenv("MONGO_URI", "mongodb://127.0.0.1:1/")
     srv = private_mongo_server()

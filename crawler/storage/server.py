@@ -194,8 +194,14 @@ def _install_hooks() -> None:
 
 
 def _parent_death_signal() -> Callable[[], None] | None:
-    """A ``preexec_fn`` making the child get SIGTERM when this process dies (Linux only)."""
+    """A ``preexec_fn`` making the child get SIGTERM when this process dies (Linux only).
+
+    The kernel sends it when the *thread* that started the child ends, so it is used only
+    for servers started from the main thread; atexit covers the others.
+    """
     if not sys.platform.startswith("linux"):
+        return None
+    if threading.current_thread() is not threading.main_thread():
         return None
     try:
         libc = ctypes.CDLL(None, use_errno=True)
