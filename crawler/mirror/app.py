@@ -1,0 +1,243 @@
+"""Request routing of the mirror: path -> status, headers and body (no sockets here)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import parse_qs, urlsplit
+
+from crawler.mirror import traps
+from crawler.mirror.content import Post, build_site
+from crawler.mirror.feeds import CoreSitemaps, YoastSitemaps, robots, rss
+from crawler.mirror.generic import GenericSite
+from crawler.mirror.newspaper import NewspaperSite
+from crawler.mirror.site import Site, http_date
+
+HTML = "text/html; charset=UTF-8"
+DEFAULT_ARTICLES = {"newspaper": 60, "generic": 40}
+PROFILE_NAMES = {"newspaper": "russianstudiesromania", "generic": "wpgeneric"}
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def make_site(theme: str, articles: int, revision: int, base_url: str, traps_on: bool) -> Site:
+    if theme not in DEFAULT_ARTICLES:
+        raise ValueError(f"unknown theme {theme!r} (newspaper or generic)")
+    content = build_site(theme, articles, revision)
+    cls = NewspaperSite if theme == "newspaper" else GenericSite
+    return cls(content, base_url, traps=traps_on)
+
+
+def etag(site: Site, post: Post) -> str:
+    key = f"{site.theme}:{post.id}:{post.modified.isoformat()}:{post.title}"
+    return '"' + hashlib.sha1(key.encode()).hexdigest()[:20] + '"'
+
+
+def html(text: str, status: int = 200) -> Response:
+    return Response(status, text.encode("utf-8"), {"Content-Type": HTML})
+
+
+def redirect(location: str, status: int = 301) -> Response:
+    return Response(status, b"", {"Location": location, "Content-Type": HTML})
+
+
+class MirrorApp:
+    """Serves one site; ``set_revision`` swaps the content, per-path fault counters persist."""
+
+    def __init__(self, theme: str = "newspaper", articles: int | None = None, revision: int = 1,
+                 base_url: str = "http://127.0.0.1", traps: bool = True,
+                 sitemap_page_size: int = 50) -> None:
+        self.theme = theme
+        self.articles = articles or DEFAULT_ARTICLES.get(theme, 60)
+        self.traps = traps and theme == "newspaper"
+        self.base_url = base_url.rstrip("/")
+        self.sitemap_page_size = sitemap_page_size
+        self.faults: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self.site = self._build(revision)
+        self.revision = revision
+
+    def _build(self, revision: int) -> Site:
+        site = make_site(self.theme, self.articles, revision, self.base_url, self.traps)
+        site.sitemaps = (YoastSitemaps(site, self.sitemap_page_size) if self.theme == "newspaper"
+                         else CoreSitemaps(site))
+        return site
+
+    def set_revision(self, revision: int) -> None:
+        site = self._build(revision)
+        self.site, self.revision = site, revision
+
+    def sitemap_paths(self) -> list[str]:
+        return list(self.site.sitemaps.files())
+
+    @property
+    def sitemap_index(self) -> str:
+        return "/sitemap_index.xml" if self.theme == "newspaper" else "/wp-sitemap.xml"
+
+    # --- routing ------------------------------------------------------------------------
+    def handle(self, method: str, target: str, headers: dict[str, str]) -> Response:
+        resp = self._route(target, headers)
+        resp.headers.setdefault("Content-Type", HTML)
+        if method == "HEAD":
+            resp.headers["Content-Length"] = str(len(resp.body))
+            resp.body = b""
+        return resp
+
+    def _route(self, target: str, headers: dict[str, str]) -> Response:
+        site = self.site
+        parts = urlsplit(target)
+        path, query = parts.path or "/", parse_qs(parts.query)
+        if path == "/robots.txt":
+            return Response(200, robots(site, self.sitemap_index).encode(),
+                            {"Content-Type": "text/plain; charset=utf-8"})
+        if path == "/" and "p" in query:
+            post = site.content.by_id.get(int(query["p"][0])) if query["p"][0].isdigit() else None
+            return redirect(site.post_url(post)) if post else self._not_found()
+        if path == "/" and "s" in query:
+            return html(traps.simple_page(site, f"Search results for {query['s'][0]}",
+                                          "<p>Nothing found.</p>", robots="noindex"))
+        resp = self._feed(path) or self._sitemap(path)
+        if resp:
+            return resp
+        post = self._article(path)
+        if post is not None:
+            return self._article_response(post, path, headers)
+        if self.traps:
+            resp = self._trap(path, query)
+            if resp:
+                return resp
+        found = site.listing_page(path)
+        if found:
+            listing, page = found
+            if page == 1 and path != listing.path:
+                return redirect(site.url(listing.path))
+            return html(site.render_listing(listing, page))
+        if path in site.static_pages:
+            extra = ""
+            if path == "/project/" and self.theme == "newspaper":
+                extra = (f'<p><a href="{site.url(traps.PDF)}">Project summary (PDF)</a></p><p>'
+                         f'<a href="{site.url(traps.IMAGE)}">The team (photo)</a></p>')
+            return html(site.render_static(path, extra))
+        return self._asset(path) or self._not_found()
+
+    def _not_found(self) -> Response:
+        return html(traps.page_404(self.site), 404)
+
+    def _feed(self, path: str) -> Response | None:
+        site = self.site
+        ctype = {"Content-Type": "application/rss+xml; charset=UTF-8"}
+        if path == "/feed/":
+            body = rss(site, site.content.posts, site.spec.name, site.url("/"), site.url(path))
+            return Response(200, body.encode(), ctype)
+        if path.startswith("/category/") and path.endswith("/feed/"):
+            slug = path[len("/category/"):-len("/feed/")]
+            posts = site.content.by_category.get(slug)
+            if posts:
+                cat = posts[0].categories[[c.slug for c in posts[0].categories].index(slug)]
+                body = rss(site, posts, f"{cat.name} - {site.spec.name}",
+                           site.url(site.category_path(cat)), site.url(path))
+                return Response(200, body.encode(), ctype)
+        return None
+
+    def _sitemap(self, path: str) -> Response | None:
+        if not path.endswith(".xml"):
+            return None
+        text = self.site.sitemaps.render(path)
+        if text is None:
+            return None
+        return Response(200, text.encode(), {"Content-Type": "application/xml; charset=UTF-8"})
+
+    def _article(self, path: str) -> Post | None:
+        paths = self.site.post_paths
+        for candidate in (path, path + "/", path[:-4] if path.endswith("/amp/") else None):
+            if candidate and candidate in paths:
+                return paths[candidate]
+        return None
+
+    def _article_response(self, post: Post, path: str, headers: dict[str, str]) -> Response:
+        site = self.site
+        canonical = site.post_path(post)
+        if self.traps:
+            for role, (status, retry_after) in traps.FLAKY.items():
+                if post is site.content.special.get(role):
+                    with self._lock:
+                        self.faults[canonical] += 1
+                        first = self.faults[canonical] == 1
+                    if first:
+                        resp = html(traps.simple_page(site, "Temporarily unavailable",
+                                                      "<p>Please try again later.</p>"), status)
+                        if retry_after:
+                            resp.headers["Retry-After"] = retry_after
+                        return resp
+        tag = etag(site, post)
+        last = http_date(post.modified)
+        validators = {"ETag": tag, "Last-Modified": last}
+        inm = headers.get("If-None-Match")
+        ims = headers.get("If-Modified-Since")
+        if inm is not None:
+            if tag in [t.strip() for t in inm.split(",")] or inm.strip() == "*":
+                return Response(304, b"", validators)
+        elif ims:
+            try:
+                if post.modified.replace(microsecond=0) <= parsedate_to_datetime(ims):
+                    return Response(304, b"", validators)
+            except (TypeError, ValueError):
+                pass
+        text = site.render_article(post)
+        if self.traps and post.encoding_trap:
+            body = text.encode("windows-1251", errors="xmlcharrefreplace")
+            return Response(200, body, {"Content-Type": "text/html", **validators})
+        return Response(200, text.encode("utf-8"), {"Content-Type": HTML, **validators})
+
+    def duplicate(self) -> tuple[str, Post] | None:
+        """(path, post) of the republished-verbatim copy, when traps are on."""
+        sp = self.site.content.special
+        if not self.traps or "duplicated" not in sp:
+            return None
+        copy = traps.duplicate_post(sp["duplicated"])
+        return self.site.post_path(copy), copy
+
+    def _trap(self, path: str, query: dict[str, list[str]]) -> Response | None:
+        site = self.site
+        dup = self.duplicate()
+        if dup and path == dup[0]:
+            text = site.render_article(dup[1])
+            return Response(200, text.encode("utf-8"), {"Content-Type": HTML})
+        if path == traps.REDIRECT_CHAIN[0]:
+            return redirect(site.url(traps.REDIRECT_CHAIN[1]), 301)
+        if path == traps.REDIRECT_CHAIN[1]:
+            return redirect(site.post_url(site.content.special["coauthored"]), 302)
+        if path == traps.CALENDAR:
+            return html(traps.calendar_page(site, query.get("month", ["2024-01"])[0]))
+        if path == traps.EVENTS or path.startswith(traps.EVENTS + "page/"):
+            tail = path[len(traps.EVENTS):].removeprefix("page/").strip("/")
+            return html(traps.events_page(site, int(tail) if tail.isdigit() else 1))
+        if path == traps.HUGE:
+            return Response(200, traps.huge_page(site.spec.name), {"Content-Type": HTML})
+        if path == traps.EMPTY:
+            return Response(200, b"", {"Content-Type": HTML})
+        if path == traps.BINARY:
+            return Response(200, traps.binary_blob(), {"Content-Type": HTML})
+        if path == traps.PRIVATE or path.startswith("/tag-cloud/"):
+            return html(traps.simple_page(site, "Members area", "<p>Please log in.</p>"))
+        return None
+
+    def _asset(self, path: str) -> Response | None:
+        if path == traps.PDF:
+            return Response(200, traps.pdf(), {"Content-Type": "application/pdf"})
+        if path.startswith("/wp-content/"):
+            if path.endswith(".png"):
+                return Response(200, traps.png(), {"Content-Type": "image/png"})
+            if path.endswith(".jpg"):
+                return Response(200, traps.JPEG, {"Content-Type": "image/jpeg"})
+            if path.endswith(".css"):
+                return Response(200, b"body{margin:0}\n", {"Content-Type": "text/css"})
+        return None
