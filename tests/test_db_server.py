@@ -21,6 +21,7 @@ from crawler.storage.server import (
     ServerUnavailable,
     build_ferretdb,
     ferretdb_binary,
+    free_port,
     resolve_server,
 )
 
@@ -411,6 +412,43 @@ def test_cli_start_status_uri_stop_leaves_no_orphan(tmp_path: Path) -> None:
     assert wait_gone(pid)
     assert not data_dir.exists() and not state_path.exists()
     assert newscrawl_db("status", env=env).returncode == 1
+
+
+def test_cli_cleans_up_a_stale_record(tmp_path: Path) -> None:
+    state_path = tmp_path / "server.json"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    data_dir = tmp_path / "old-server"
+    data_dir.mkdir()
+    server.write_state(
+        server.ServerState(
+            pid=dead.pid,
+            port=free_port(),
+            kind="ferretdb",
+            uri="mongodb://127.0.0.1:1/",
+            data_dir=str(data_dir),
+            log_path=str(data_dir / "ferretdb.log"),
+            binary="ferretdb",
+            started_at=0.0,
+        ),
+        state_path,
+    )
+    env = clean_env(NEWSCRAWL_DB_STATE_FILE=str(state_path))
+    status = newscrawl_db("status", env=env)
+    assert status.returncode == 1 and "is not running" in status.stdout
+    assert newscrawl_db("uri", env=env).returncode == 1
+    stopped = newscrawl_db("stop", env=env)
+    assert stopped.returncode == 0 and "was not running" in stopped.stdout
+    assert not state_path.exists() and not data_dir.exists()
+
+
+def test_setting_reads_the_environment_at_call_time(monkeypatch) -> None:
+    monkeypatch.setenv("NEWSCRAWL_DB_START_TIMEOUT", "7")
+    assert server.setting("NEWSCRAWL_DB_START_TIMEOUT") == 7
+    monkeypatch.setenv("NEWSCRAWL_CACHE_DIR", "/nonexistent/cache")
+    assert server.cache_dir() == Path("/nonexistent/cache")
+    assert server.state_file() == Path("/nonexistent/cache/db/server.json")
+    assert server.ferretdb_binary_path() == Path("/nonexistent/cache/ferretdb/v1.24.2/ferretdb")
 
 
 def test_cli_with_mongo_uri_has_nothing_to_start(tmp_path: Path) -> None:

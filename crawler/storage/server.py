@@ -76,6 +76,8 @@ def setting(name: str) -> Any:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
+    if isinstance(default, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
     return type(default)(value) if isinstance(default, int | float) else value
 
 
