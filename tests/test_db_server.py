@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -132,6 +133,28 @@ def test_server_started_in_a_thread_outlives_the_thread() -> None:
     finally:
         srv.close()
     assert wait_gone(pid)
+
+
+def test_port_taken_meanwhile_is_retried_on_another(monkeypatch, tmp_path: Path) -> None:
+    cache = server.cache_dir()
+    binary = ferretdb_binary(cache)
+    monkeypatch.setenv("NEWSCRAWL_CACHE_DIR", str(tmp_path))  # where a failed start's log goes
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        ports = iter([taken, free_port()])
+        monkeypatch.setattr(server, "free_port", lambda: next(ports))
+        with server.local_server(kinds=("ferretdb",), cache=cache) as srv:
+            assert srv.port != taken and srv.ping()
+            assert "address already in use" in srv.log_path.read_text()
+        # A restart cannot move: the port is part of the URI clients hold.
+        fixed = server.FerretDBServer(binary, port=taken)
+        with pytest.raises(server.ServerStartError, match="address already in use") as err:
+            fixed.start()
+        assert fixed.data_dir is None  # no temp dir left behind; the log is kept and named
+        kept = tmp_path / "logs" / "ferretdb-failed-start.log"
+        assert str(kept) in str(err.value) and "address already in use" in kept.read_text()
 
 
 def test_private_server_ignores_mongo_uri(monkeypatch, private_mongo_server) -> None:
