@@ -157,7 +157,8 @@ def _tail(path: Path | None, lines: int = _LOG_TAIL_LINES) -> str:
 _ACTIVE: set[LocalServer] = set()
 _ACTIVE_LOCK = threading.RLock()
 _PREVIOUS_HANDLERS: dict[int, Any] = {}
-_HOOKS_INSTALLED = False
+_ATEXIT_INSTALLED = False
+_SIGNALS_INSTALLED = False
 
 
 def _close_all() -> None:
@@ -179,14 +180,15 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 
 
 def _install_hooks() -> None:
-    """atexit always; SIGTERM/SIGINT handlers (chaining to the previous ones) if possible."""
-    global _HOOKS_INSTALLED
-    if _HOOKS_INSTALLED:
+    """atexit always; SIGTERM/SIGINT handlers (chaining to the previous ones) once this
+    runs in the main thread (only that thread may set signal handlers)."""
+    global _ATEXIT_INSTALLED, _SIGNALS_INSTALLED
+    if not _ATEXIT_INSTALLED:
+        _ATEXIT_INSTALLED = True
+        atexit.register(_close_all)
+    if _SIGNALS_INSTALLED or threading.current_thread() is not threading.main_thread():
         return
-    _HOOKS_INSTALLED = True
-    atexit.register(_close_all)
-    if threading.current_thread() is not threading.main_thread():
-        return
+    _SIGNALS_INSTALLED = True
     for signum in (signal.SIGTERM, signal.SIGINT):
         previous = signal.getsignal(signum)
         if previous is None:  # set from C code: leave it alone
