@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from crawler.mirror import traps
@@ -17,6 +19,7 @@ from crawler.mirror.newspaper import NewspaperSite
 from crawler.mirror.site import Site, http_date
 
 HTML = "text/html; charset=UTF-8"
+MANIFEST_PATH = "/__manifest__.json"  # not linked from any page: for tools that run the CLI
 DEFAULT_ARTICLES = {"newspaper": 60, "generic": 40}
 PROFILE_NAMES = {"newspaper": "russianstudiesromania", "generic": "wpgeneric"}
 
@@ -57,13 +60,14 @@ class MirrorApp:
                  sitemap_page_size: int = 50) -> None:
         self.theme = theme
         self.articles = articles or DEFAULT_ARTICLES.get(theme, 60)
-        self.traps = traps and theme == "newspaper"
+        self.traps = traps
         self.base_url = base_url.rstrip("/")
         self.sitemap_page_size = sitemap_page_size
         self.faults: Counter[str] = Counter()
         self._lock = threading.Lock()
         self.site = self._build(revision)
         self.revision = revision
+        self._manifest: dict[str, Any] | None = None
 
     def _build(self, revision: int) -> Site:
         site = make_site(self.theme, self.articles, revision, self.base_url, self.traps)
@@ -73,7 +77,17 @@ class MirrorApp:
 
     def set_revision(self, revision: int) -> None:
         site = self._build(revision)
-        self.site, self.revision = site, revision
+        with self._lock:
+            self.site, self.revision, self._manifest = site, revision, None
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest of the current revision (built on first use, then cached)."""
+        from crawler.mirror.manifest import build_manifest
+
+        manifest = self._manifest
+        if manifest is None:
+            manifest = self._manifest = build_manifest(self)
+        return manifest
 
     def sitemap_paths(self) -> list[str]:
         return list(self.site.sitemaps.files())
@@ -95,6 +109,9 @@ class MirrorApp:
         site = self.site
         parts = urlsplit(target)
         path, query = parts.path or "/", parse_qs(parts.query)
+        if path == MANIFEST_PATH:
+            return Response(200, json.dumps(self.manifest()).encode(),
+                            {"Content-Type": "application/json"})
         if path == "/robots.txt":
             return Response(200, robots(site, self.sitemap_index).encode(),
                             {"Content-Type": "text/plain; charset=utf-8"})
@@ -110,7 +127,7 @@ class MirrorApp:
         post = self._article(path)
         if post is not None:
             return self._article_response(post, path, headers)
-        if self.traps:
+        if self.traps and self.theme == "newspaper":
             resp = self._trap(path, query)
             if resp:
                 return resp
@@ -165,7 +182,7 @@ class MirrorApp:
     def _article_response(self, post: Post, path: str, headers: dict[str, str]) -> Response:
         site = self.site
         canonical = site.post_path(post)
-        if self.traps:
+        if self.traps and self.theme == "newspaper":
             for role, (status, retry_after) in traps.FLAKY.items():
                 if post is site.content.special.get(role):
                     with self._lock:
@@ -200,7 +217,7 @@ class MirrorApp:
     def duplicate(self) -> tuple[str, Post] | None:
         """(path, post) of the republished-verbatim copy, when traps are on."""
         sp = self.site.content.special
-        if not self.traps or "duplicated" not in sp:
+        if not self.traps or self.theme != "newspaper":
             return None
         copy = traps.duplicate_post(sp["duplicated"])
         return self.site.post_path(copy), copy

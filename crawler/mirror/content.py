@@ -99,7 +99,7 @@ def vocabulary() -> tuple[str, ...]:
     return tuple(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
-def slugify(text: str, max_words: int = 10) -> str:
+def slugify(text: str, max_words: int = 20) -> str:
     words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))
     return "-".join(words[:max_words])
 
@@ -110,11 +110,16 @@ def excerpt(text: str, words: int) -> str:
     return " ".join(parts) if len(parts) <= words else " ".join(parts[:words]) + "..."
 
 
-def sentence(rng: random.Random, lo: int = 8, hi: int = 20) -> str:
+@functools.cache
+def _mixed_words() -> tuple[str, ...]:
+    """Vocabulary plus function words weighted to about a third of all words drawn."""
     vocab = vocabulary()
-    words = []
-    for _ in range(rng.randint(lo, hi)):
-        words.append(rng.choice(FUNCTION_WORDS) if rng.random() < 0.35 else rng.choice(vocab))
+    copies = max(1, round(len(vocab) * 0.35 / 0.65 / len(FUNCTION_WORDS)))
+    return vocab + FUNCTION_WORDS * copies
+
+
+def sentence(rng: random.Random, lo: int = 8, hi: int = 20) -> str:
+    words = rng.choices(_mixed_words(), k=rng.randint(lo, hi))
     if len(words) > 9 and rng.random() < 0.4:
         words[rng.randint(3, len(words) - 4)] += ","
     words[0] = words[0][0].upper() + words[0][1:]
@@ -350,7 +355,13 @@ class SiteContent:
         return {p.id: i for i, p in enumerate(self.posts)}
 
     def newest(self, pool: list[Post], count: int, exclude: Post | None = None) -> list[Post]:
-        return [p for p in pool if p is not exclude][:count]
+        out: list[Post] = []
+        for p in pool:
+            if len(out) == count:
+                break
+            if p is not exclude:
+                out.append(p)
+        return out
 
 
 def build_site(theme: str, articles: int, revision: int = 1) -> SiteContent:
@@ -442,6 +453,9 @@ def build_site(theme: str, articles: int, revision: int = 1) -> SiteContent:
     return content
 
 
+INLINE_ANCHORS = ("an earlier analysis", "a previous article", "our report on the subject",
+                  "a related commentary", "this background piece")
+
 # --- bodies -----------------------------------------------------------------------------
 
 
@@ -486,10 +500,11 @@ def post_body(post: Post, content: SiteContent, base: str, url_for: Callable[[Po
                 break
         else:
             continue
-        anchor = target.title
+        # anchor text independent of the target's title, which revision 2 may change
+        anchor = INLINE_ANCHORS[pick.randrange(len(INLINE_ANCHORS))]
         i = slots[k] if slots[k] < len(paras) else len(paras) - 1
-        html[i] += f' As we noted in <a href="{url_for(target)}">{_esc(anchor)}</a>, ' \
-                   "the debate is far from over."
+        html[i] += (f' As we noted in <a href="{url_for(target)}">{_esc(anchor)}</a>, '
+                    "the debate is far from over.")
         texts[i] += f" As we noted in {anchor}, the debate is far from over."
         inline.append((target, anchor))
     if post.index % 7 == 0:

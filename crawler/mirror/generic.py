@@ -153,8 +153,9 @@ class GenericSite(Site):
             f'navigation</h2><div class="nav-links">{nav}</div></nav>\n<div id="comments" class="'
             f'comments-area"><div id="respond" class="comment-respond"><h3 id="reply-title" class'
             f'="comment-reply-title">Leave a Reply</h3><form action="'
-            f'{self.url("/wp-comments-post.php")}" method="post" id="commentform" class="comment-form"><p class="comment-form-'
-            f'comment"><textarea id="comment" name="comment" cols="45" rows="8"></textarea></p>'
+            f'{self.url("/wp-comments-post.php")}" method="post" id="commentform" class="comment-'
+            f'form"><p class="comment-form-comment"><textarea id="comment" name="comment" '
+            f'cols="45" rows="8"></textarea></p>'
             f"</form></div></div>")
         graph = {"@context": "https://schema.org", "@type": "BlogPosting", "headline": post.title,
                  "datePublished": utc(post.published), "dateModified": utc(post.modified),

@@ -34,9 +34,11 @@ def article_entry(app: MirrorApp, post: Post) -> dict[str, Any]:
     body = site.body(post)
     text = body.text
     sp = site.content.special
-    aliases = traps.alias_urls(site, post) if app.traps and post is sp.get("aliased") else []
-    if app.theme == "generic" and post is sp.get("aliased"):
-        aliases = [f"{site.post_url(post)}?{traps.UTM_QUERY}"]
+    newspaper_traps = app.traps and app.theme == "newspaper"
+    aliases = []
+    if app.traps and post is sp.get("aliased"):
+        aliases = (traps.alias_urls(site, post) if newspaper_traps
+                   else [f"{site.post_url(post)}?{traps.UTM_QUERY}"])
     caption = None if post.fixed_body else image_caption(post)
     entry: dict[str, Any] = {
         "url": site.post_url(post),
@@ -57,7 +59,7 @@ def article_entry(app: MirrorApp, post: Post) -> dict[str, Any]:
         "etag": etag(site, post),
         "last_modified": http_date(post.modified),
     }
-    if app.traps:
+    if newspaper_traps:
         for role, (status, _) in traps.FLAKY.items():
             if post is sp.get(role):
                 entry["first_status"] = status
@@ -94,7 +96,11 @@ def build_manifest(app: MirrorApp) -> dict[str, Any]:
             {"url": site.url(traps.IMAGE), "kind": "image", "status": 200,
              "what": "image/png linked from /project/"},
         ]
-    if app.traps:
+    if app.traps and app.theme == "generic":
+        post = c.special["aliased"]
+        trap_info = {"aliased": {"url": site.post_url(post),
+                                 "aliases": [f"{site.post_url(post)}?{traps.UTM_QUERY}"]}}
+    if app.traps and app.theme == "newspaper":
         sp = c.special
         target = site.post_url(sp["coauthored"])
         trap_info = {

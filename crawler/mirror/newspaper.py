@@ -158,12 +158,13 @@ class NewspaperSite(Site):
                                       meta=meta) for p in posts)
         return (f'<div class="td_block_wrap {cls} {uid} td_with_ajax_pagination '
                 f'td-pb-border-top td_block_template_8 td_flex_block" data-td-block-uid="{uid}">'
-                + block_script(uid, cls, {"custom_title": heading, "limit": len(posts),
-                                          "mc1_el": excerpt_words, "tdc_css": "", "offset": "",
-                                          "block_type": cls, "separator": "",
-                                          "td_ajax_filter_type": "", "ajax_pagination": "next_prev"})
-                + f'<div class="td-block-title-wrap"><h4 class="td-block-title"><span>{esc(heading)}'
-                f'</span></h4></div><div id={uid} class="td_block_inner td-mc1-wrap">{modules}'
+                + block_script(uid, cls, {
+                    "custom_title": heading, "limit": len(posts), "mc1_el": excerpt_words,
+                    "tdc_css": "", "offset": "", "block_type": cls, "separator": "",
+                    "td_ajax_filter_type": "", "ajax_pagination": "next_prev"})
+                + '<div class="td-block-title-wrap"><h4 class="td-block-title"><span>'
+                f'{esc(heading)}</span></h4></div><div id={uid} class="td_block_inner '
+                f'td-mc1-wrap">{modules}'
                 f'</div><div class="td-next-prev-wrap"><a href="#" class="td-ajax-prev-page '
                 f'ajax-page-disabled" aria-label="prev-page" id="prev-page-{uid}" '
                 f'data-td_block_id="{uid}"><i class="td-next-prev-icon td-icon-font '
@@ -270,8 +271,9 @@ class NewspaperSite(Site):
                 f'href="{self.url("/feed/")}" />\n<link rel="alternate" type="application/'
                 f'rss+xml" title="{name} &raquo; Comments Feed" href="{self.url("/comments/feed/")}'
                 f'" />\n<link rel=\'stylesheet\' id=\'td-theme-css\' href=\''
-                f'{self.url("/wp-content/themes/Newspaper/style.css")}?ver={THEME_VER}\' type=\'text/css\' '
-                f"media='all' />\n<style id=\"td-theme-inline-css\">{inline_style()}</style>\n"
+                f'{self.url("/wp-content/themes/Newspaper/style.css")}?ver={THEME_VER}\' '
+                f"type='text/css' media='all' />\n<style id=\"td-theme-inline-css\">"
+                f"{inline_style()}</style>\n"
                 f'<link rel="https://api.w.org/" href="{self.url("/wp-json/")}" />\n<link '
                 f'rel="EditURI" type="application/rsd+xml" title="RSD" href="'
                 f'{self.url("/xmlrpc.php?rsd")}" />\n<meta name="generator" content="WordPress '
@@ -418,17 +420,18 @@ class NewspaperSite(Site):
         parts.append(
             f'<div class="td_block_wrap tdb_single_author {uid} td-pb-border-top '
             f'td_block_template_8 tdb-post-meta" data-td-block-uid="{uid}"><div class="tdb-block-'
-            f'inner td-fix-index"><a class="tdb-author-photo" href="{self.url(self.author_path(a0))}'
-            f'" title="{attr(a0.name)}"><img alt="{attr(a0.name)}" src="'
-            f'{self.url("/wp-content/uploads/avatars/")}{a0.slug}-96x96.jpg" class="avatar avatar-96 photo" height="96" '
-            f'width="96"></a><div class="tdb-author-name-wrap"><span class="tdb-author-by">By'
+            f'inner td-fix-index"><a class="tdb-author-photo" href="'
+            f'{self.url(self.author_path(a0))}" title="{attr(a0.name)}"><img alt="'
+            f'{attr(a0.name)}" src="{self.url("/wp-content/uploads/avatars/")}{a0.slug}-96x96.jpg"'
+            f' class="avatar avatar-96 photo" height="96" width="96"></a><div class="tdb-author-'
+            f'name-wrap"><span class="tdb-author-by">By'
             f"</span> {authors}</div></div></div>")
         uid = ids()
         parts.append(
             f'<div class="td_block_wrap tdb_single_date {uid} td-pb-border-top td_block_template_8'
             f' tdb-post-meta" data-td-block-uid="{uid}"><div class="tdb-block-inner td-fix-index">'
-            f'<time class="entry-date updated td-module-date" datetime="{post.published.isoformat()}'
-            f'">{wp_date(post.published)}</time></div></div>')
+            f'<time class="entry-date updated td-module-date" datetime="'
+            f'{post.published.isoformat()}">{wp_date(post.published)}</time></div></div>')
         uid = ids()
         parts.append(
             f'<div class="td_block_wrap tdb_single_comments_count {uid} td-pb-border-top '

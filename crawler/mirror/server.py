@@ -77,7 +77,6 @@ class MirrorServer:
         self._lock = threading.Lock()
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
-        self._manifest: dict[str, Any] | None = None
         self.app: MirrorApp | None = None
 
     # --- life cycle ---------------------------------------------------------------------
@@ -134,16 +133,11 @@ class MirrorServer:
         """Switch the served content to ``revision`` (1 or 2) while running."""
         self._require().set_revision(revision)
         self._revision = revision
-        self._manifest = None
 
     @property
     def manifest(self) -> dict[str, Any]:
         """Ground truth of the current revision (built on first use, then cached)."""
-        if self._manifest is None:
-            from crawler.mirror.manifest import build_manifest
-
-            self._manifest = build_manifest(self._require())
-        return self._manifest
+        return self._require().manifest()
 
     def url(self, path: str) -> str:
         return self.base_url + path
