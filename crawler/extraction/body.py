@@ -36,7 +36,16 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _WORD = re.compile(r"\w+")
 # Scripts written without spaces count one word per character.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_COUNTED = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+
+
+def word_count(text: str) -> int:
+    """Whitespace-separated words; in scripts written without spaces, one per character."""
+    count = 0
+    for token in text.split():
+        cjk = len(_CJK_CHAR.findall(token))
+        count += cjk + (1 if not cjk or _CJK_CHAR.sub("", token).strip() else 0)
+    return count
 
 
 @dataclass
@@ -59,7 +68,7 @@ class Body:
 
     @property
     def word_count(self) -> int:
-        return len(_COUNTED.findall(self.text))
+        return word_count(self.text)
 
 
 @lru_cache(maxsize=256)

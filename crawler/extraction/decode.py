@@ -61,11 +61,18 @@ def decode(data: bytes | str, content_type: str | None = None) -> tuple[str, str
     text = _try(data, "utf-8")
     if text is not None:
         return text, "utf-8"
-    best = from_bytes(data[:200_000]).best()
+    best = from_bytes(_non_ascii_words(data)).best()
     encoding = _lookup(best.encoding) if best else None
     if encoding:
         return data.decode(encoding, errors="replace"), encoding
     return data.decode("utf-8", errors="replace"), "utf-8"
+
+
+def _non_ascii_words(data: bytes, limit: int = 200_000) -> bytes:
+    """The words that carry non-ASCII bytes: detection is not drowned by ASCII text."""
+    words = [w for w in data[: limit * 10].split() if any(b > 127 for b in w)]
+    sample = b" ".join(words)[:limit]
+    return sample or data[:limit]
 
 
 def _meta_label(data: bytes) -> str | None:

@@ -234,11 +234,16 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
         published, src = _time_element(tree), "time"
     if not published:
         published, src = _htmldate(tree, url, original=True), "htmldate"
+    published = _local_spelling(published, tree, [normalize_date(v) for v in
+                                                   meta.values.get("article:published_time", [])])
     put("published", published, src)
     modified, src = normalize_date(ld.get("dateModified")), "json-ld"
     if not modified:
         raw, src = meta.first(sel.META_MODIFIED)
         modified = normalize_date(raw)
+    modified = _local_spelling(modified, tree, [normalize_date(v) for v in
+                                                 meta.values.get("article:modified_time", [])])
+    modified = _same_offset(modified, published)
     put("modified", modified, src)
 
     # language
@@ -279,7 +284,10 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     caption = text_of(image.get("caption")) if isinstance(image, dict) else None
     if not image_url:
         image_url, src = meta.first(sel.META_IMAGE)
-    put("image", {"url": urljoin(url, image_url), "caption": caption} if image_url else None, src)
+    if image_url:
+        image_url = urljoin(url, image_url)
+        caption = caption or _image_caption(tree, url, image_url)
+    put("image", {"url": image_url, "caption": caption} if image_url else None, src)
     canonical = [str(h).strip() for h in sel.CANONICAL(tree) if str(h).strip()]
     src = "link:canonical"
     if not canonical:
@@ -293,10 +301,60 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
 
 
 def _lang(value: str | None) -> str | None:
+    """The primary language subtag, lower-cased (``en-US`` -> ``en``)."""
     if not value:
         return None
-    value = value.replace("_", "-").split(",")[0].strip()
-    return value or None
+    value = value.replace("_", "-").split(",")[0].strip().split("-")[0].lower()
+    return value if value.isalpha() and 2 <= len(value) <= 3 else None
+
+
+def _image_caption(tree: HtmlElement, page_url: str, image_url: str) -> str | None:
+    """The caption printed with the top image on the page (figure, caption block, lightbox)."""
+    for el in sel.IMAGE_REFS(tree):
+        ref = el.get("src") or el.get("data-src") or el.get("href") or ""
+        if urljoin(page_url, ref.strip()) != image_url:
+            continue
+        for holder in (el, *list(el.iterancestors())[:4]):
+            if holder.get("data-caption"):
+                return clean_space(holder.get("data-caption"))
+            found = sel.FIGURE_CAPTION(holder)
+            if found:
+                return clean_space(found[0].text_content()) or None
+    return None
+
+
+def _same_offset(value: str | None, reference: str | None) -> str | None:
+    """A UTC ``value`` shown in the site's own offset, as ``reference`` (published) has it."""
+    try:
+        when = datetime.fromisoformat(value) if value else None
+        ref = datetime.fromisoformat(reference) if reference else None
+    except ValueError:
+        return value
+    if when is None or ref is None or when.tzinfo is None or when.utcoffset() or not (
+            ref.tzinfo and ref.utcoffset()):
+        return value
+    return when.astimezone(ref.tzinfo).isoformat()
+
+
+def _local_spelling(value: str | None, tree: HtmlElement, others: list[str | None]) -> str | None:
+    """The same instant as the page writes it with its own UTC offset, if it does somewhere."""
+    if not value:
+        return value
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if instant.tzinfo is None or instant.utcoffset():
+        return value
+    candidates = [normalize_date(el.get("datetime")) for el in sel.TIME_DATETIME(tree)]
+    for other in [*others, *candidates]:
+        try:
+            parsed = datetime.fromisoformat(other) if other else None
+        except ValueError:
+            continue
+        if parsed and parsed.tzinfo and parsed.utcoffset() and parsed == instant:
+            return other
+    return value
 
 
 def _unique(values: Any) -> list[str]:

@@ -102,8 +102,9 @@ def related_links(tree: etree._Element, page_url: str, canonical_url: str | None
     by_label: dict[str, int] = {}
     for spec in profile.related if profile else ():
         for block in profile_blocks(tree, spec):
-            links = _links(css(block, spec.links), spec.label, accept,
-                           skip=lambda a: bool(sel.MENU_ANCESTORS(a)))
+            if sel.MENU_ANCESTORS(block):
+                continue  # a copy in a (mega) menu, not the page's own block
+            links = _links(css(block, spec.links), spec.label, accept)
             for link in links:
                 link["position"] = by_label.get(spec.label, 0)
                 by_label[spec.label] = link["position"] + 1

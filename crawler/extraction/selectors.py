@@ -55,7 +55,9 @@ CATEGORY_LINKS = XPath(
 TAG_LINKS = XPath('//a[@rel="tag" and not(contains(@rel, "category"))]'
                   ' | //*[contains(@class, "tdb-tags") or contains(@class, "td-tags")]//a'
                   ' | //*[contains(@class, "post-tags") or contains(@class, "entry-tags")]//a')
-FIGURE_CAPTION = XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]")
+FIGURE_CAPTION = XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]"
+                       " | .//*[contains(@class, 'caption-text')]")
+IMAGE_REFS = XPath("//img[@src] | //a[@href][@data-caption] | //img[@data-src]")
 
 # --- Body ------------------------------------------------------------------------------------
 CAPTIONS = XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]"
