@@ -244,3 +244,22 @@ def test_without_traps_nothing_odd_is_served(make_mirror) -> None:
         status, headers, body = raw(m.base_url, article["url"])
         assert status == 200 and headers["content-type"] == "text/html; charset=UTF-8"
         assert body.rstrip().endswith(b"</html>")
+
+
+def test_set_revision_switches_content_live(make_mirror) -> None:
+    m = make_mirror(traps=False)
+    before = {a["url"]: a for a in m.manifest["articles"]}
+    changed = m.manifest["changed_in_revision_2"]
+    m.set_revision(2)
+    assert m.revision == 2 and m.manifest["revision"] == 2
+    for url, article in before.items():
+        status, headers, body = raw(m.base_url, url, headers={"If-None-Match": article["etag"]})
+        if url == changed:
+            assert status == 200 and headers["etag"] != article["etag"]
+            assert f"{article['title']} (updated)".encode() in body
+        else:
+            assert status == 304, url
+    added = m.manifest["added_in_revision_2"]
+    assert raw(m.base_url, added)[0] == 200
+    sitemap = b"".join(raw(m.base_url, p)[2] for p in ("/post-sitemap.xml", "/post-sitemap2.xml"))
+    assert added.encode() in sitemap
