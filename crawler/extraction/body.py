@@ -30,7 +30,7 @@ from lxml.html import HtmlElement
 
 from crawler.evaluation.scoring import shingles
 from crawler.extraction import selectors as sel
-from crawler.extraction.titles import clean_space
+from crawler.extraction.titles import clean_space, title_key
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _WORD = re.compile(r"\w+")
@@ -53,6 +53,11 @@ class Body:
     blocks: list[tuple[str, str]] = field(default_factory=list)  # (kind, text): p | h | li | quote
     source: str = ""
     elements: list[etree._Element] = field(default_factory=list)  # page elements holding it
+
+    def drop_heading(self, title: str | None) -> None:
+        """The headline is metadata: a body that opens with it loses that first block."""
+        if title and self.blocks and title_key(self.blocks[0][1]) == title_key(title):
+            self.blocks = self.blocks[1:]
 
     @property
     def text(self) -> str:

@@ -112,6 +112,7 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
         body = generic_body(tree, url, ld.get("articleBody") if ld.article else None,
                             meta.get("description"))
         body.elements = locate(tree, body.blocks)
+    body.drop_heading(meta.get("title"))
     provenance["text"] = body.source
     body_class = sel.BODY_CLASS(tree)
     kind, kind_source = page_type(url, profile, ld, og_type, body.word_count, opts.min_words,

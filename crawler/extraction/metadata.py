@@ -361,7 +361,7 @@ def _unique(values: Any) -> list[str]:
     seen: dict[str, None] = {}
     for v in values:
         v = clean_space(v)
-        if v and len(v) <= 100 and v.lower() not in {s.lower() for s in seen}:
+        if len(v) >= 2 and len(v) <= 100 and v.lower() not in {s.lower() for s in seen}:
             seen[v] = None
     return list(seen)
 

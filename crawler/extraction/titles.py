@@ -16,21 +16,21 @@ def clean_space(text: str | None) -> str:
     return _SPACE.sub(" ", text or "").strip()
 
 
-def _key(text: str) -> str:
+def title_key(text: str) -> str:
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
 def strip_site_name(title: str, site_names: Iterable[str]) -> str:
     """Remove leading/trailing segments that name the site (``Headline | Site``)."""
     title = clean_space(title)
-    names = {_key(n) for n in site_names if n and _key(n)}
+    names = {title_key(n) for n in site_names if n and title_key(n)}
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     separators = _SEPARATORS.findall(title)
 
     def is_site(segment: str) -> bool:
-        key = _key(segment)
+        key = title_key(segment)
         compact = key.replace(" ", "")
         return bool(key) and any(
             key == n or compact == n.replace(" ", "") or (len(key) > 3 and key in n)
@@ -67,23 +67,23 @@ def choose_title(h1s: list[str], metas: list[tuple[str, str]],
     most trusted source that voted for it spells it.  Returns ``(title, source)``.
     """
     site_names = [n for n in site_names if n]
-    names = {_key(n) for n in site_names}
+    names = {title_key(n) for n in site_names}
     candidates = [(src, strip_site_name(t, site_names)) for src, t in metas if clean_space(t)]
     for h1 in h1s[:1]:
         h1 = clean_space(h1)
-        if h1 and len(h1) <= 400 and _key(h1) not in names:
+        if h1 and len(h1) <= 400 and title_key(h1) not in names:
             candidates.insert(0, ("h1", h1))
-    candidates = [(src, t) for src, t in candidates if _key(t)]
+    candidates = [(src, t) for src, t in candidates if title_key(t)]
     if not candidates:
         return None, None
     votes: dict[str, int] = {}
     rank: dict[str, int] = {}
     for i, (_, title) in enumerate(candidates):
-        key = _key(title)
+        key = title_key(title)
         votes[key] = votes.get(key, 0) + 1
         rank.setdefault(key, i)
     best = max(votes, key=lambda k: (votes[k], -rank[k]))
-    spelled = [(src, t) for src, t in candidates if _key(t) == best]
+    spelled = [(src, t) for src, t in candidates if title_key(t) == best]
     src, title = next(((s, t) for s, t in spelled if s != "h1"), spelled[0])
     if votes[best] > 1 and spelled[0][0] == "h1":
         src = "h1"
