@@ -52,3 +52,4 @@ class ArticleItem:
     http: dict[str, Any] = field(default_factory=dict)  # status, etag, last_modified
     fetched_at: str = ""
     duplicate_of: str | None = None
+    dedup: str = ""  # set by the dedup pipeline: new | same | alias | near_duplicate

@@ -19,11 +19,13 @@ in-memory index.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any, Self
 
 from datasketch import MinHashLSH
 from pymongo.database import Database
+from pymongo.errors import PyMongoError
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -53,7 +55,7 @@ class Deduplicator:
     """The dedup decision, synchronous; one instance per crawl, used from one thread."""
 
     def __init__(self, db: Database | None, threshold: float = 0.8,
-                 candidates: int = 20) -> None:
+                 candidates: int = 20, pause_on_error: float = 30.0) -> None:
         self.db = db
         self.threshold = threshold
         self.candidates = candidates
@@ -62,6 +64,9 @@ class Deduplicator:
         self.by_url: dict[str, str] = {}  # any URL -> canonical URL
         self.by_hash: dict[str, str] = {}  # content hash -> canonical URL
         self.known: dict[str, _Known] = {}  # article id -> what near-dup checks need
+        self.lookup_errors = 0
+        self.pause_on_error = pause_on_error
+        self._skip_db_until = 0.0
 
     def check(self, item: ArticleItem) -> str:
         """Classify ``item`` and re-point it where needed; returns the decision."""
@@ -69,13 +74,25 @@ class Deduplicator:
         urls = list(dict.fromkeys([item.canonical_url, *item.aliases]))
         decision, target = self._in_memory(item, urls)
         if decision == NEW and self.db is not None:
-            decision, target = self._stored(item, urls)
+            if time.monotonic() < self._skip_db_until:
+                self.lookup_errors += 1
+            else:
+                try:
+                    decision, target = self._stored(item, urls)
+                except PyMongoError as exc:
+                    # The item goes on to the store, which retries or counts it unstored;
+                    # meanwhile do not wait for the server on every item.
+                    self.lookup_errors += 1
+                    self._skip_db_until = time.monotonic() + self.pause_on_error
+                    logger.warning("dedup lookups paused for %.0fs (%s); %s treated as new",
+                                   self.pause_on_error, exc.__class__.__name__, item.url)
         if decision in (SAME, ALIAS) and target and target["canonical_url"] != (
                 item.canonical_url):
             item.canonical_url = target["canonical_url"]
             item.aliases = list(dict.fromkeys([target["canonical_url"], *urls]))
         if decision == NEAR_DUPLICATE and target:
             item.duplicate_of = target["_id"]
+        item.dedup = decision
         self._remember(item)
         return decision
 
@@ -168,8 +185,11 @@ class DedupPipeline:
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         assert self.dedup is not None and self._pool is not None
+        errors = self.dedup.lookup_errors
         decision = await maybe_deferred_to_future(
             deferToThreadPool(reactor, self._pool, self.dedup.check, item))
+        if self.dedup.lookup_errors > errors:
+            self.stats.inc_value("dedup/lookup_failed")
         if decision in (ALIAS, NEAR_DUPLICATE):
             self.stats.inc_value(f"dedup/{decision}")
             logger.debug("%s is %s of %s", item.url, decision.replace("_", " "),

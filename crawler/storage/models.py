@@ -114,11 +114,15 @@ def build_article(item: ArticleItem, *, threshold: float) -> dict[str, Any]:
         "duplicate_of": item.duplicate_of,
         "http": http,
         "schema_version": SCHEMA_VERSION,
+        # Not stored: the item is another URL of a known body, only its URLs are merged.
+        "merge_only": item.dedup == "alias",
     }
 
 
 # Fields written only when the document is created; everything else is refreshed.
 INSERT_ONLY = ("url", "canonical_url", "duplicate_of")
+# Keys of a built article that steer the writer and are never stored.
+NOT_STORED = ("_id", "aliases", "merge_only")
 # Fields an unchanged re-crawl refreshes (besides last_seen, fetch_count and aliases).
 TOUCH_FIELDS = ("http",)
 

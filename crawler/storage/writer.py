@@ -32,7 +32,14 @@ from pymongo.database import Database
 from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, OperationFailure
 
 from crawler.storage.indexes import ARTICLES, LINKS, REVISIONS
-from crawler.storage.models import INSERT_ONLY, REVISION_FIELDS, TOUCH_FIELDS, build_links, utcnow
+from crawler.storage.models import (
+    INSERT_ONLY,
+    NOT_STORED,
+    REVISION_FIELDS,
+    TOUCH_FIELDS,
+    build_links,
+    utcnow,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -245,31 +252,34 @@ class ArticleWriter:
         for art in batch:
             _id = art["_id"]
             prev = in_batch.get(_id) or stored.get(_id)
-            from_db = _id not in in_batch and _id in stored
             if prev is None:
                 outcome = "duplicate" if art.get("duplicate_of") else "new"
-            elif prev.get("content_hash") == art["content_hash"] and (
-                    prev.get("title") == art["title"]):
+            elif art.get("merge_only") or (
+                    prev.get("content_hash") == art["content_hash"]
+                    and prev.get("title") == art["title"]):
                 outcome = "unchanged"
             else:
                 outcome = "updated"
                 plan.revisions.append(self._revision_op(_id, prev, plan.now))
-            if outcome == "unchanged" and from_db:
+            if outcome == "unchanged":
                 plan.articles.append(self._touch_op(art, plan.now))
             else:
-                plan.articles.append(self._full_op(art, plan.now, changed=outcome != "unchanged"))
+                plan.articles.append(self._full_op(art, plan.now))
             plan.outcomes.append((_id, outcome))
-            in_batch[_id] = {**art, "last_seen": plan.now,
-                             "first_seen": (prev or {}).get("first_seen", plan.now),
-                             "updated_at": plan.now}
+            if outcome != "unchanged":
+                in_batch[_id] = {**art, "last_seen": plan.now,
+                                 "first_seen": (prev or {}).get("first_seen", plan.now),
+                                 "updated_at": plan.now}
+            elif _id not in in_batch:
+                in_batch[_id] = {**prev, "last_seen": plan.now}
         return plan
 
     @staticmethod
-    def _full_op(art: dict[str, Any], now: datetime, *, changed: bool) -> _Op:
-        fields = {k: v for k, v in art.items() if k not in (*INSERT_ONLY, "_id", "aliases")}
+    def _full_op(art: dict[str, Any], now: datetime) -> _Op:
+        """Create or replace the content (new, changed, near-duplicate)."""
+        fields = {k: v for k, v in art.items() if k not in (*INSERT_ONLY, *NOT_STORED)}
         fields["last_seen"] = now
-        if changed:
-            fields["updated_at"] = now
+        fields["updated_at"] = now
         on_insert = {k: art.get(k) for k in INSERT_ONLY}
         on_insert["first_seen"] = now
         return _Op({"_id": art["_id"]}, {
@@ -281,13 +291,22 @@ class ArticleWriter:
 
     @staticmethod
     def _touch_op(art: dict[str, Any], now: datetime) -> _Op:
+        """Seen again, same content: move last_seen, count the fetch, merge the URLs.
+
+        Upserting (content only on insert) keeps it correct whatever the order of the
+        batch's writes and even when the first copy was never stored.
+        """
         fields = {k: art[k] for k in TOUCH_FIELDS}
         fields["last_seen"] = now
+        on_insert = {k: v for k, v in art.items()
+                     if k not in (*NOT_STORED, *TOUCH_FIELDS)}
+        on_insert.update(first_seen=now, updated_at=now)
         return _Op({"_id": art["_id"]}, {
             "$set": fields,
+            "$setOnInsert": on_insert,
             "$inc": {"fetch_count": 1},
             "$addToSet": {"aliases": {"$each": art["aliases"]}},
-        }, upsert=False)
+        })
 
     @staticmethod
     def _revision_op(article_id: str, prev: dict[str, Any], now: datetime) -> _Op:
