@@ -358,9 +358,9 @@ class LocalServer(MongoServer):
                 raise
             raise type(exc)(self._discard_failed_start(str(exc))) from None
         if not self.detached:
-            _install_hooks()
             with _ACTIVE_LOCK:
                 _ACTIVE.add(self)
+            _install_hooks()
         logger.info(
             "started %s on %s (pid %s, log %s)", self.kind, self.uri, self.pid, self.log_path
         )
