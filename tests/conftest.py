@@ -14,7 +14,7 @@ pytest_plugins = ["tests.fixtures_db", "tests.fixtures_mirror"]
 @pytest.fixture
 def mongo_db(mongo_server) -> Iterator[pymongo.database.Database]:
     """A fresh, empty database on the session's server, dropped after the test."""
-    client: pymongo.MongoClient = pymongo.MongoClient(mongo_server.uri)
+    client: pymongo.MongoClient = pymongo.MongoClient(mongo_server.uri, tz_aware=True)
     name = f"test_{uuid.uuid4().hex[:12]}"
     try:
         yield client[name]

@@ -1,0 +1,39 @@
+"""The command line: every subcommand is listed with help, and Scrapy's own CLI works."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from crawler.cli import COMMANDS, build_parser, main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_help_lists_every_subcommand(capsys) -> None:
+    parser = build_parser()
+    text = parser.format_help()
+    for name, _module, help_text in COMMANDS:
+        assert name in text
+        assert help_text in text
+
+
+def test_every_subcommand_has_its_own_help() -> None:
+    for name, _module, _help in COMMANDS:
+        proc = subprocess.run([sys.executable, "-m", "crawler.cli", name, "--help"],
+                              capture_output=True, text=True, cwd=ROOT, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert f"newscrawl {name}" in proc.stdout
+
+
+def test_no_command_prints_help_and_usage_exit_code(capsys) -> None:
+    assert main([]) == 2
+    assert "COMMAND" in capsys.readouterr().out
+
+
+def test_scrapy_list_from_repository_root() -> None:
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "list"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert {"site", "urls"} <= set(proc.stdout.split())
