@@ -13,7 +13,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("runs", "runs", "show recent crawl runs"),
     ("stats", "stats", "articles per day and category, links, duplicates"),
     ("extract", "extract", "extract articles from HTML files or URLs and print JSON"),
-    ("eval", "evaluate", "score extraction on the benchmark pages against plain trafilatura"),
+    ("eval", "evaluate", "score extraction on the benchmark pages vs plain trafilatura"),
     ("export", "export", "stream stored articles out as JSONL or CSV"),
     ("db", "db", "start, stop or inspect the local MongoDB-wire server"),
     ("mirror", "mirror", "serve the offline mirror of a site on loopback"),
