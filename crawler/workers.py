@@ -15,7 +15,6 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import CancelledError
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -73,6 +72,11 @@ def failed(reason: str, url: str) -> dict[str, Any]:
     return {"ok": False, "reason": reason, "page_type": "other", "url": url, "related": []}
 
 
+# Pool replacements per crawl after a broken or stalled pool.
+MAX_RESTARTS = 3
+STALL_MARGIN = 30.0
+
+
 def worker_count(setting: int) -> int:
     return setting if setting > 0 else (os.cpu_count() or 1)
 
@@ -82,15 +86,32 @@ class ExtractionPool:
 
     def __init__(self, workers: int, timeout: float, max_tasks: int,
                  stats: StatsCollector | None = None) -> None:
-        from pebble import ProcessPool
-
         self.workers = workers
         self.timeout = timeout
+        self.max_tasks = max_tasks
         self.stats = stats
-        self._pool = ProcessPool(max_workers=workers, max_tasks=max_tasks,
-                                 context=multiprocessing.get_context("spawn"))
+        self.restarts = 0
+        self._pool = self._new_pool()
         self._closed = False
         self._crawler: Crawler | None = None
+
+    def _new_pool(self) -> Any:
+        from pebble import ProcessPool
+
+        return ProcessPool(max_workers=self.workers, max_tasks=self.max_tasks,
+                           context=multiprocessing.get_context("spawn"))
+
+    def _restart(self, why: str) -> None:
+        """Replace a pool that broke or stalled (bounded: a pool that keeps breaking
+        stays broken and pages fail fast, which the monitor reports)."""
+        if self.restarts >= MAX_RESTARTS:
+            return
+        self.restarts += 1
+        self._inc("extract/pool_restarts")
+        logger.error("extraction pool %s; starting a new one (%d/%d)", why, self.restarts,
+                     MAX_RESTARTS)
+        old, self._pool = self._pool, self._new_pool()
+        old.stop()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPool:
@@ -124,14 +145,30 @@ class ExtractionPool:
 
         if self._closed:
             return failed("shutdown", url)
-        future = self._pool.schedule(extract_page, args=(body, url, profile, content_type),
-                                     timeout=self.timeout)
         try:
-            data = await asyncio.wrap_future(future)
-        except FutureTimeout:
-            logger.warning("extraction of %s exceeded %.0fs; worker replaced", url, self.timeout)
-            self._inc("extract/timeout")
-            data = failed("worker_timeout", url)
+            future = self._pool.schedule(extract_page, args=(body, url, profile, content_type),
+                                         timeout=self.timeout)
+        except RuntimeError as exc:  # the pool is in an error state
+            self._restart(f"is broken ({exc})")
+            self._inc("extract/failed")
+            self._inc("extract/failed/pool_error")
+            return failed("pool_error", url)
+        try:
+            # The pool enforces the timeout; the margin only guards against a pool whose
+            # manager thread died and would never resolve the future.
+            data = await asyncio.wait_for(asyncio.wrap_future(future),
+                                          self.timeout + STALL_MARGIN)
+        except TimeoutError:  # also concurrent.futures' and asyncio's TimeoutError
+            if future.cancelled() or not future.done():  # wait_for gave up, not the pool
+                future.cancel()
+                self._restart("stalled")
+                self._inc("extract/stalled")
+                data = failed("pool_stalled", url)
+            else:
+                logger.warning("extraction of %s exceeded %.0fs; worker replaced", url,
+                               self.timeout)
+                self._inc("extract/timeout")
+                data = failed("worker_timeout", url)
         except ProcessExpired as exc:
             logger.warning("extraction worker died on %s (exit code %s); worker replaced",
                            url, exc.exitcode)

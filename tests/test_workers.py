@@ -81,3 +81,22 @@ def test_fault_markers_are_inert_without_the_test_switch(
     pool = ExtractionPool(workers=1, timeout=60, max_tasks=0, stats=Stats())
     (result,) = run_pages(pool, [FAULT_CRASH + ARTICLE])
     assert result["ok"]
+
+
+def test_a_broken_pool_is_replaced_and_later_pages_extract() -> None:
+    stats = Stats()
+    pool = ExtractionPool(workers=1, timeout=60, max_tasks=0, stats=stats)
+    pool._pool.stop()  # as if the pool had failed for good
+    pool._pool.join()
+
+    async def twice() -> list[dict]:
+        return [await pool.extract(ARTICLE, URL, None, "text/html"),
+                await pool.extract(ARTICLE, URL, None, "text/html")]
+
+    try:
+        first, second = asyncio.run(twice())
+    finally:
+        pool.close()
+    assert first["reason"] == "pool_error" and second["ok"]
+    assert stats["extract/pool_restarts"] == 1
+    assert stats["extract/failed/pool_error"] == 1 and stats["extract/ok"] == 1
