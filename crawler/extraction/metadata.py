@@ -16,19 +16,10 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from crawler.extraction import selectors as sel
+from crawler.extraction.authors import extract_authors
 from crawler.extraction.jsonld import LinkedData, text_of, types_of
 from crawler.extraction.titles import choose_title, clean_space
 
-_URLISH = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+")
-_BY = re.compile(r"^(?:(?:written|posted|reported|text|words|story|photos?)\s+)?"
-                 r"(?:by|von|por|par|av|af|di|door|od|от|tekst|texto|texte|autor(?:in)?|author"
-                 r"|auteur|autore)\s*:?\s+", re.IGNORECASE)
-_PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
-_DATEISH = re.compile(r"\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}.*$")
-_SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\by\b|\bet\b|\bog\b|\ben\b|\boch\b"
-                            r"|\bi\b|\be\b|\bu\.\b|\bsowie\b|、|・)\s*", re.IGNORECASE)
-_AUTHOR_NOISE = re.compile(r"^(?:by|staff|admin|administrator|editor|redaktion|unknown|"
-                           r"anonymous|guest|null|none|undefined)$", re.IGNORECASE)
 _TZ_COMPACT = re.compile(r"([+-]\d{2})(\d{2})$")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -58,51 +49,6 @@ class MetaTags:
             if self.values.get(key):
                 return list(self.values[key]), f"meta:{key}"
         return [], None
-
-
-# --- authors ---------------------------------------------------------------------------------
-
-def clean_authors(raw: list[str]) -> list[str]:
-    """Names only: no "By", no e-mails/URLs/handles, "A and B" split, duplicates dropped."""
-    names: list[str] = []
-    for value in raw:
-        value = clean_space(_PARENS.sub(" ", _URLISH.sub(" ", value or "")))
-        value = _DATEISH.sub("", _BY.sub("", value))
-        for part in _SPLIT_AUTHORS.split(value):
-            part = _BY.sub("", part.strip(" .:-–—()[]\"'"))
-            part = clean_space(part)
-            if not part or _AUTHOR_NOISE.match(part) or len(part) > 60:
-                continue
-            if not re.search(r"[^\W\d_]", part) or len(part.split()) > 6:
-                continue
-            if part.lower() not in {n.lower() for n in names}:
-                names.append(part)
-    return names
-
-
-def _ld_authors(ld: LinkedData) -> tuple[list[str], bool]:
-    """Author names of the article node, and whether they are all organisations."""
-    value = ld.get("author") or ld.get("creator")
-    values = value if isinstance(value, list) else [value]
-    out, orgs = [], 0
-    for v in values:
-        if isinstance(v, dict):
-            name = text_of(v.get("name"))
-            if name:
-                out.append(html.unescape(name))
-                orgs += "Organization" in types_of(v) or "NewsMediaOrganization" in types_of(v)
-        elif isinstance(v, str) and not v.startswith("http"):
-            out.append(html.unescape(v))
-    return out, bool(out) and orgs == len(out)
-
-
-def _byline_authors(tree: HtmlElement) -> list[str]:
-    out = []
-    for el in sel.BYLINE(tree)[:6]:
-        text = clean_space(el.text_content())
-        if text and len(text) <= 80:
-            out.append(text)
-    return out
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -182,11 +128,13 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     put("site_name", site_name, src)
 
     # title
-    h1s = [el.text_content() for el in sel.H1(tree)[:5]]
+    h1s = [el.text_content() for el in sel.H1_VISIBLE(tree)[:1]]
+    headings = [] if h1s else [el.text_content() for el in sel.HEADLINE_H2(tree)[:1]]
     metas: list[tuple[str, str]] = []
-    headline = text_of(ld.get("headline")) or text_of(ld.get("name"))
-    if headline:
-        metas.append(("json-ld", html.unescape(headline)))
+    for key in ("headline", "name"):
+        headline = text_of(ld.get(key))
+        if headline:
+            metas.append(("json-ld", html.unescape(headline)))
     for key in sel.META_TITLE:
         for v in meta.values.get(key, [])[:1]:
             metas.append((f"meta:{key}", v))
@@ -198,7 +146,7 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
                               *meta.values.get("application-name", []),
                               host.removeprefix("www."), host.removeprefix("www.").split(".")[0])
                   if n]
-    title, src = choose_title(h1s, metas, site_names)
+    title, src = choose_title(h1s, metas, site_names, headings)
     put("title", title, src)
 
     description, src = (text_of(ld.get("description")), "json-ld")
@@ -207,22 +155,7 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     put("description", clean_space(description) or None, src)
 
     # authors
-    ld_names, organisations = _ld_authors(ld)
-    authors, src = clean_authors(ld_names), "json-ld"
-    site_keys = {n.lower() for n in (site_name, publisher) if n}
-    if authors and (organisations or {a.lower() for a in authors} <= site_keys):
-        # An outlet credited as author: a person named on the page is more precise.
-        people, people_src = clean_authors(
-            [v for v in meta.all(sel.META_AUTHOR)[0] if not v.startswith("http")]), "meta"
-        if not people or {a.lower() for a in people} <= site_keys:
-            people, people_src = clean_authors(_byline_authors(tree)[:2]), "byline"
-        if people and not {a.lower() for a in people} <= site_keys:
-            authors, src = people, people_src
-    if not authors:
-        raw, src = meta.all(sel.META_AUTHOR)
-        authors = clean_authors([v for v in raw if not v.startswith("http")])
-    if not authors:
-        authors, src = clean_authors(_byline_authors(tree)[:2]), "byline"
+    authors, src = extract_authors(tree, ld, meta.values, site_names)
     put("authors", authors, src)
 
     # dates

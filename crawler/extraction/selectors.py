@@ -16,6 +16,13 @@ TITLE = XPath("//head/title | //title")
 HTML_LANG = XPath("/html/@lang | /html/@xml:lang")
 CANONICAL = XPath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href')
 H1 = XPath("//h1")
+# An h1 in navigation (breadcrumbs, menus) or inside a link is not the page's headline.
+H1_VISIBLE = XPath('//h1[not(ancestor::nav or ancestor::a or ancestor::aside or ancestor::footer'
+                   ' or ancestor::*[@role="navigation"])]')
+# Where pages without a usable h1 print their headline: an h2 heading the article.
+HEADLINE_H2 = XPath('(//article//header//h2 | //article//h2[contains(@class, "title")'
+                    ' or contains(@class, "headline")])[not(ancestor::a or ancestor::nav'
+                    ' or ancestor::aside or ancestor::footer)]')
 TIME_DATETIME = XPath("//time[@datetime]")
 
 # Meta names/properties in trust order for each field (lower-cased keys).
@@ -49,6 +56,13 @@ BYLINE = XPath(
     ' or contains(concat(" ", normalize-space(@class), " "), " author ")'
     + "".join(f' or contains(@class, "{c}")' for c in _BYLINE_CLASSES) + "]"
 )
+# An author element in the headline's own block, whatever the case of its class name.
+NEAR_HEADLINE_AUTHOR = XPath(
+    './/*[contains(translate(@class, "AUTHOR", "author"), "author") and not('
+    + " or ".join(f'contains(translate(@class, "{w.upper()}", "{w}"), "{w}")'
+                  for w in ("img", "image", "avatar", "photo", "bio", "desc", "social",
+                            "follow", "about"))
+    + ")]")
 CATEGORY_LINKS = XPath(
     '//a[contains(concat(" ", @rel, " "), " category ")]'
     ' | //*[contains(@class, "tdb-category") or contains(@class, "td-category")]//a')

@@ -57,14 +57,37 @@ def similar(a: str, b: str) -> float:
     return sum(1 for t in ta if t in tb) / len(ta)
 
 
-def choose_title(h1s: list[str], metas: list[tuple[str, str]],
-                 site_names: Iterable[str]) -> tuple[str | None, str | None]:
+# Sources that are copies of one field: og:title and twitter:title are usually both filled
+# from the page's "social title", so together they count as one witness.
+_FAMILIES = {"meta:og:title": "social", "meta:twitter:title": "social"}
+# <title> is the least reliable witness: sites rewrite it for search engines.
+_WEIGHTS = {"title": 0.5}
+# Where pages add words around the headline: a kicker over the visible headline, a section
+# or site name after the document title.
+_AFFIXED = {"h1", "title", "visible"}
+
+
+def _affix_of(longer: list[str], shorter: list[str]) -> bool:
+    """``shorter`` is ``longer`` without a kicker before it or a section name after it."""
+    n = len(shorter)
+    return (4 <= n < len(longer) and n >= 0.6 * len(longer)
+            and (longer[:n] == shorter or longer[-n:] == shorter))
+
+
+def choose_title(h1s: list[str], metas: list[tuple[str, str]], site_names: Iterable[str],
+                 headings: Iterable[str] = ()) -> tuple[str | None, str | None]:
     """Pick the headline the page's own signals agree on.
 
-    Every source (``metas``: ``(source, title)`` in trust order, plus the first visible
-    ``h1``) votes for its title once site-name affixes are stripped; the title with the
-    most votes wins, ties going to the more trusted source.  The winner is written as the
-    most trusted source that voted for it spells it.  Returns ``(title, source)``.
+    Each independent witness votes once for a title (site-name affixes stripped): the
+    visible ``h1``, the JSON-LD article (headline and name), the social meta tags
+    (og/twitter, one witness), ``<title>`` (half a vote) and other metas.  A visible
+    headline or ``<title>`` that writes a title with a kicker before it or a section name
+    after it (``Live: <title>``, ``<title> – Sport``) votes for the bare title too.  The title with the most
+    witnesses wins, ties going to the visible headline, then to the more trusted source;
+    it is written as the most trusted non-``h1`` source spells it.  ``headings`` are
+    other visible headline candidates (an ``h2`` in the article header when the page has
+    no usable ``h1``): they confirm a title other sources give, never stand alone.
+    Returns ``(title, source)``.
     """
     site_names = [n for n in site_names if n]
     names = {title_key(n) for n in site_names}
@@ -76,15 +99,36 @@ def choose_title(h1s: list[str], metas: list[tuple[str, str]],
     candidates = [(src, t) for src, t in candidates if title_key(t)]
     if not candidates:
         return None, None
-    votes: dict[str, int] = {}
+    keys = [title_key(t) for _, t in candidates]
+    tokens = {k: k.split() for k in keys}
+    voters: dict[str, set[str]] = {}
     rank: dict[str, int] = {}
-    for i, (_, title) in enumerate(candidates):
-        key = title_key(title)
-        votes[key] = votes.get(key, 0) + 1
-        rank.setdefault(key, i)
-    best = max(votes, key=lambda k: (votes[k], -rank[k]))
-    spelled = [(src, t) for src, t in candidates if title_key(t) == best]
+
+    def vote(key: str, family: str, position: int) -> None:
+        voters.setdefault(key, set()).add(family)
+        rank[key] = min(rank.get(key, position), position)
+
+    for i, ((src, _), key) in enumerate(zip(candidates, keys, strict=True)):
+        family = _FAMILIES.get(src, src)
+        vote(key, family, i)
+        for other in keys:
+            if family in _AFFIXED and other != key and _affix_of(tokens[key], tokens[other]):
+                vote(other, family, i)
+    for heading in headings:
+        key = title_key(clean_space(heading))
+        seen = key.split()
+        for other in dict.fromkeys(keys):
+            if other == key or _affix_of(seen, tokens[other]):
+                vote(other, "visible", -1)
+        break
+    def weight(key: str) -> float:
+        return sum(_WEIGHTS.get(family, 1.0) for family in voters[key])
+
+    best = max(voters, key=lambda k: (weight(k), -rank[k]))
+    spelled = [(src, t) for (src, t), k in zip(candidates, keys, strict=True) if k == best]
+    if not spelled:
+        return None, None
     src, title = next(((s, t) for s, t in spelled if s != "h1"), spelled[0])
-    if votes[best] > 1 and spelled[0][0] == "h1":
+    if len(voters[best]) > 1 and spelled[0][0] == "h1":
         src = "h1"
     return title, src

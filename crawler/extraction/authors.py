@@ -1,0 +1,189 @@
+"""Article authors: people before outlets, from structured data, meta tags and the page.
+
+Sources in trust order: the JSON-LD article's ``author``; author ``<meta>`` tags; byline
+elements (``rel=author``, ``itemprop=author``, byline classes, an author list printed next
+to the headline); a credit line that opens or closes the body (``<p><strong>Name</strong>``).
+Many pages credit the outlet in their metadata (a JSON-LD ``Organization``, the site's own
+name, the CMS account named after the site) and print the reporter on the page: an outlet
+is kept only when no source names a person.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from lxml.html import HtmlElement
+
+from crawler.extraction import selectors as sel
+from crawler.extraction.jsonld import LinkedData, text_of, types_of
+from crawler.extraction.titles import clean_space
+
+_URLISH = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+")
+_BY = re.compile(r"^(?:(?:written|posted|reported|text|words|story|photos?)\s+)?"
+                 r"(?:by|von|por|par|av|af|di|door|od|от|tekst|texto|texte|autor(?:in)?|author"
+                 r"|auteur|autore)\s*:?\s+", re.IGNORECASE)
+_PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_DATEISH = re.compile(r"\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}.*$")
+_SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|\||&|\s/\s|(?<=[^\W\d_])/(?=[^\W\d_])|\band\b|\bund\b"
+                            r"|\by\b|\bet\b|\bog\b|\ben\b|\boch\b|\bi\b|\be\b|\bu\.\b|\bsowie\b"
+                            r"|、|・)\s*", re.IGNORECASE)
+_AUTHOR_NOISE = re.compile(r"^(?:by|staff|admin|administrator|editor|redaktion|unknown|"
+                           r"anonymous|guest|null|none|undefined)$", re.IGNORECASE)
+_ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation"}
+_TOKEN = re.compile(r"[^\W_]+")
+# A credit line's name: two to four capitalised words, or two to four CJK characters.
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:[-'’][^\W\d_]+)*\.?$")
+_CJK_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,4}$")
+
+
+def clean_authors(raw: Iterable[str]) -> list[str]:
+    """Names only: no "By", no e-mails/URLs/handles, "A and B" split, duplicates dropped."""
+    names: list[str] = []
+    for value in raw:
+        value = clean_space(_PARENS.sub(" ", _URLISH.sub(" ", value or "")))
+        value = _DATEISH.sub("", _BY.sub("", value))
+        for part in _SPLIT_AUTHORS.split(value):
+            part = _BY.sub("", part.strip(" .:-–—()[]\"'"))
+            part = clean_space(part)
+            if not part or _AUTHOR_NOISE.match(part) or len(part) > 60:
+                continue
+            if not re.search(r"[^\W\d_]", part) or len(part.split()) > 6:
+                continue
+            if part.lower() not in {n.lower() for n in names}:
+                names.append(part)
+    return names
+
+
+def _ld_authors(ld: LinkedData) -> tuple[list[str], str]:
+    """Author names of the article node and what they are: ``"organisation"`` (all typed
+    so), ``"person"`` (all typed ``Person``) or ``""`` (untyped or mixed).
+
+    ``{"@id": ...}`` references are resolved against the page's other nodes (Yoast and
+    other graph generators name the author once, in a separate ``Person`` node).
+    """
+    value = ld.get("author") or ld.get("creator")
+    values = value if isinstance(value, list) else [value]
+    by_id = {node["@id"]: node for node in ld.nodes if isinstance(node.get("@id"), str)}
+    out, orgs, people = [], 0, 0
+    for v in values:
+        if isinstance(v, dict) and not v.get("name") and isinstance(v.get("@id"), str):
+            v = by_id.get(v["@id"], v)
+        if isinstance(v, dict):
+            name = text_of(v.get("name"))
+            if name:
+                out.append(html.unescape(name))
+                orgs += bool(_ORGANISATION_TYPES & set(types_of(v)))
+                people += "Person" in types_of(v)
+        elif isinstance(v, str) and not v.startswith("http"):
+            out.append(html.unescape(v))
+    kind = "organisation" if orgs == len(out) else "person" if people == len(out) else ""
+    return out, kind if out else ""
+
+
+def _meta_authors(values: dict[str, list[str]]) -> list[str]:
+    """Names from the first author meta tag that holds names (not only profile URLs)."""
+    for key in sel.META_AUTHOR:
+        names = clean_authors(v for v in values.get(key, []) if not _URLISH.fullmatch(v))
+        if names:
+            return names
+    return []
+
+
+def _byline_authors(tree: HtmlElement) -> list[str]:
+    out = []
+    for el in sel.BYLINE(tree)[:6]:
+        text = clean_space(el.text_content())
+        if text and len(text) <= 80:
+            out.append(text)
+    return out[:2]
+
+
+def _headline_authors(tree: HtmlElement) -> list[str]:
+    """An author element printed next to the headline (in the h1's own header block)."""
+    for h1 in sel.H1_VISIBLE(tree)[:1]:
+        for holder in (h1.getparent(), *list(h1.iterancestors())[1:2]):
+            if holder is None:
+                continue
+            for el in sel.NEAR_HEADLINE_AUTHOR(holder)[:3]:
+                links = [clean_space(a.text_content()) for a in sel.LINKS(el)]
+                texts = [t for t in links if t] or [clean_space(el.text_content())]
+                texts = [t for t in texts if t and len(t) <= 80]
+                if texts:
+                    return texts
+    return []
+
+
+def _is_name(part: str) -> bool:
+    words = part.split()
+    if _CJK_NAME.match(part):
+        return True
+    return 2 <= len(words) <= 4 and all(w[0].isupper() and _NAME_WORD.match(w) for w in words)
+
+
+def _credit_line_authors(tree: HtmlElement) -> list[str]:
+    """A bold credit line opening or closing the body: ``<p><strong>A/B</strong></p>``."""
+    best, count = None, 0
+    for parent in sel.PARAGRAPH_PARENTS(tree):
+        n = sum(1 for child in parent if child.tag == "p")
+        if n > count:
+            best, count = parent, n
+    if best is None:
+        return []
+    paragraphs = [child for child in best if child.tag == "p"
+                  and clean_space(child.text_content())]
+    for p in [*paragraphs[:3], *paragraphs[-2:]]:
+        marks = [child for child in p if child.tag in ("strong", "b")]
+        text = clean_space(p.text_content())
+        if len(marks) != 1 or len(p) > 2 or clean_space(marks[0].text_content()) != text:
+            continue
+        if len(text) > 80 or text.endswith(":"):
+            continue
+        parts = [clean_space(x) for x in _SPLIT_AUTHORS.split(_BY.sub("", text)) if x.strip()]
+        if parts and all(_is_name(x) for x in parts):
+            return parts
+    return []
+
+
+def _outlet_keys(site_names: Iterable[str]) -> set[str]:
+    return {t for n in site_names if n for t in _TOKEN.findall(n.lower()) if len(t) >= 4}
+
+
+def _is_outlet(names: list[str], site_names: list[str], typed_person: bool = False) -> bool:
+    """Every name is the site's own: its name, or (unless typed as a ``Person``) an account
+    opening with the site's distinctive word (``Ilanga D`` on Ilanga News)."""
+    whole = {n.lower() for n in site_names if n}
+    keys = _outlet_keys(site_names)
+
+    def outlet(name: str) -> bool:
+        tokens = _TOKEN.findall(name.lower())
+        return name.lower() in whole or (not typed_person and bool(tokens)
+                                         and tokens[0] in keys)
+
+    return bool(names) and all(outlet(n) for n in names)
+
+
+def extract_authors(tree: HtmlElement, ld: LinkedData, meta: dict[str, list[str]],
+                    site_names: list[str]) -> tuple[list[str], str | None]:
+    """``(names, source)``: the first source naming people; else the outlet, if credited."""
+    ld_names, kind = _ld_authors(ld)
+    sources = (
+        ("json-ld", lambda: clean_authors(ld_names)),
+        ("meta", lambda: _meta_authors(meta)),
+        ("byline", lambda: clean_authors(_byline_authors(tree))),
+        ("byline", lambda: clean_authors(_headline_authors(tree))),
+        ("credit-line", lambda: _credit_line_authors(tree)),
+    )
+    outlet: tuple[list[str], str | None] = ([], None)
+    for source, find in sources:
+        names = find()
+        if not names:
+            continue
+        person = source == "json-ld" and kind == "person"
+        if (source == "json-ld" and kind == "organisation") or _is_outlet(names, site_names,
+                                                                            person):
+            outlet = outlet if outlet[0] else (names, source)
+            continue
+        return names, source
+    return outlet
