@@ -82,8 +82,9 @@ def choose_title(h1s: list[str], metas: list[tuple[str, str]], site_names: Itera
     visible ``h1``, the JSON-LD article (headline and name), the social meta tags
     (og/twitter, one witness), ``<title>`` (half a vote) and other metas.  A visible
     headline or ``<title>`` that writes a title with a kicker before it or a section name
-    after it (``Live: <title>``, ``<title> – Sport``) votes for the bare title too.  The title with the most
-    witnesses wins, ties going to the visible headline, then to the more trusted source;
+    after it (``Live: <title>``, ``<title> – Sport``) votes for the bare title too.  The
+    title with the most witnesses wins, ties going to the visible headline, then to the
+    more trusted source;
     it is written as the most trusted non-``h1`` source spells it.  ``headings`` are
     other visible headline candidates (an ``h2`` in the article header when the page has
     no usable ``h1``): they confirm a title other sources give, never stand alone.
