@@ -160,8 +160,10 @@ class SiteSpider(ExtractingSpider):
             self._known_counted.add(canonical)
             stats.inc_value("discovery/article_urls")
         changed = parse_date(lastmod)
-        if changed is not None and (stored.modified_at is None
-                                    or changed > stored.modified_at + LASTMOD_SLACK):
+        # The lastmod of an alias (a republished copy, an old URL) says nothing about the
+        # stored page, so only the stored URL's own lastmod can trigger a refetch.
+        if changed is not None and stored.canonical_url == canonical and (
+                stored.modified_at is None or changed > stored.modified_at + LASTMOD_SLACK):
             stats.inc_value("refresh/lastmod_newer")
             return self.conditional_request(url, stored, hops=hops)
         if self.refresh:
@@ -264,19 +266,21 @@ class SiteSpider(ExtractingSpider):
         links = page_links(sel, response.url, p.is_article_url)
         articles = [link for link in links
                     if in_domains(link.url, p.allowed_domains) and p.is_article_url(link.url)]
-        all_known = bool(articles)
-        dated_old = bool(articles)
         for link in articles:
-            canonical = canonicalize(link.url)
-            all_known = all_known and canonical in self.known
-            dated_old = dated_old and self.before_since(link.date)
             req = self.consider_article(link.url, hops=hops + 1, published=link.date)
             if req is not None:
                 stats.inc_value("discovery/from_listings")
                 yield req
+        # The listing's own entries: links that were not on the previous page, so that
+        # site-wide links (footer, "latest" widgets) do not decide when to stop.
+        current = {canonicalize(link.url): link for link in articles}
+        previous = set(response.meta.get("nc_prev_articles") or ())
+        own = [link for c, link in current.items() if c not in previous]
+        all_known = bool(own) and all(canonicalize(link.url) in self.known for link in own)
+        dated_old = bool(own) and all(self.before_since(link.date) for link in own)
         streak = response.meta.get("nc_known_streak", 0) + 1 if all_known else 0
         stop = None
-        if not articles:
+        if not own:
             stop = "listings/stopped_empty"
         elif self.known_pages_stop and streak >= self.known_pages_stop:
             stop = "listings/stopped_known"
@@ -291,7 +295,8 @@ class SiteSpider(ExtractingSpider):
             if nxt:
                 req = self.make_request(nxt, "listing", self.parse_listing, hops=hops,
                                         priority=10, meta={"nc_page": page + 1,
-                                                           "nc_known_streak": streak})
+                                                           "nc_known_streak": streak,
+                                                           "nc_prev_articles": sorted(current)})
                 if req is not None:
                     yield req
         if hops + 1 > self.max_depth:

@@ -32,7 +32,7 @@ class StoredArticle:
         if not stamps:
             stamps = [s for s in (parse_date(_as_text(doc.get(k)))
                                   for k in ("fetched_at", "last_seen")) if s is not None]
-        return cls(canonical_url=doc["canonical_url"], etag=http.get("etag") or None,
+        return cls(canonical_url=canonicalize(doc["canonical_url"]), etag=http.get("etag") or None,
                    last_modified=http.get("last_modified") or None,
                    modified_at=max(stamps) if stamps else None)
 
