@@ -150,6 +150,9 @@ NEWSCRAWL_MIN_BODY_WORDS = 25
 # URL is a near-duplicate (stored with ``duplicate_of``).  Changing it changes the stored
 # LSH band keys: see the migration notes in docs/data-model.md.
 NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.8
+# Stored articles' dedup keys are loaded into memory at start (about 1 KB each) when there
+# are at most this many; above it, each new article costs one indexed query.  0: never.
+NEWSCRAWL_DEDUP_PRELOAD_MAX = 50000
 # Writer thread: a bulk write every BATCH_SIZE items or FLUSH_INTERVAL seconds, whichever
 # comes first; QUEUE_SIZE items may wait before the pipeline applies back-pressure.
 NEWSCRAWL_STORE_BATCH_SIZE = 100
