@@ -45,6 +45,8 @@ class ExtractingSpider(scrapy.Spider):
         self.frontier = Frontier()
         self.pool = ExtractionPool.from_crawler(crawler)
         self.page_types = tuple(s.getlist("NEWSCRAWL_PAGE_CONTENT_TYPES"))
+        self.max_articles = s.getint("NEWSCRAWL_MAX_ARTICLES")
+        self.articles_yielded = 0
         for setting, key in (("NEWSCRAWL_MAX_PAGES", "CLOSESPIDER_PAGECOUNT"),
                              ("NEWSCRAWL_MAX_ARTICLES", "CLOSESPIDER_ITEMCOUNT")):
             if s.getint(setting) > 0:
@@ -134,6 +136,19 @@ class ExtractingSpider(scrapy.Spider):
                   "last_modified": last_modified.decode("latin-1") if last_modified else None},
             fetched_at=datetime.now(UTC).isoformat(),
         )
+
+    def within_budget(self) -> bool:
+        """False once ``--max-articles`` items were handed on (pages still in flight when
+        the spider closes are then not turned into items)."""
+        return not self.max_articles or self.articles_yielded < self.max_articles
+
+    def take(self, item: ArticleItem) -> ArticleItem | None:
+        if not self.within_budget():
+            self.crawler.stats.inc_value("articles/over_budget")
+            return None
+        if not item.reject_reason:  # rejected pages are dropped: they use no budget
+            self.articles_yielded += 1
+        return item
 
     def before_since(self, date: str | None) -> bool:
         """True when ``date`` is known and older than ``--since``."""

@@ -141,7 +141,8 @@ class SiteSpider(ExtractingSpider):
                          lastmod: str | None = None) -> scrapy.Request | None:
         """A request for an article URL found by discovery, or None when it is not needed."""
         p = self.profile
-        if not in_domains(url, p.allowed_domains) or not p.is_article_url(url):
+        if (not in_domains(url, p.allowed_domains) or not p.is_article_url(url)
+                or not self.within_budget()):
             return None
         stats = self.crawler.stats
         canonical = canonicalize(url)
@@ -203,7 +204,9 @@ class SiteSpider(ExtractingSpider):
         if data.get("ok") and self.before_since(data.get("published")):
             stats.inc_value("articles/before_since")
             return
-        yield self.build_item(response, data, self.site_name)
+        item = self.take(self.build_item(response, data, self.site_name))
+        if item is not None:
+            yield item
 
     # --- sitemaps and feeds ------------------------------------------------------------
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:

@@ -73,4 +73,6 @@ class UrlListSpider(ExtractingSpider):
             profile = self.profiles.get(
                 urlsplit(response.meta.get("redirect_urls", [response.url])[0]).hostname or "")
         data = await self.extract(response, profile)
-        yield self.build_item(response, data, profile.name if profile else "generic")
+        item = self.take(self.build_item(response, data, profile.name if profile else "generic"))
+        if item is not None:
+            yield item
