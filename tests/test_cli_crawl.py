@@ -1,0 +1,62 @@
+"""The operator's commands: ``newscrawl sites``, ``newscrawl runs``, and ``scrapy crawl site``
+from the repository root, with the progress lines and no listening port."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from crawler.cli import EXIT_OK
+from tests.crawlutil import REPO, crawl_env, run_crawl
+
+
+def newscrawl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_sites_lists_every_shipped_profile_validated() -> None:
+    proc = newscrawl("sites")
+    assert proc.returncode == 0, proc.stderr
+    header, *rows = proc.stdout.strip().splitlines()
+    assert header.split()[:3] == ["NAME", "STATUS", "BASE_URL"]
+    by_name = {row.split()[0]: row.split()[1] for row in rows}
+    assert by_name["russianstudiesromania"] == "ok"
+    assert by_name["wpgeneric"] == "ok"
+
+
+def test_runs_shows_the_recorded_runs(mirror, mongo_db, mongo_server) -> None:
+    result = run_crawl(mongo_db, mongo_server.uri, "russianstudiesromania", "--base-url",
+                       mirror.base_url, "--discover", "feeds", "--max-articles", "5")
+    assert result.code == EXIT_OK, result.stderr[-3000:]
+    assert result.run["arguments"]["max_articles"] == 5
+    mongo_db["crawl_runs"].insert_one({"_id": "dead-run", "site": "x", "status": "running",
+                                       "pid": 2 ** 22 + 12345, "host": result.run["host"],
+                                       "started_at": result.run["started_at"]})
+    proc = newscrawl("runs", "--limit", "5", env=crawl_env(mongo_server.uri, mongo_db.name))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split()[:3] == ["RUN", "SITE", "STATUS"]
+    ours = next(line for line in lines if line.startswith(result.run["_id"]))
+    assert "finished" in ours.split()
+    dead = next(line for line in lines if line.startswith("dead-run"))
+    assert "crashed" in dead.split()
+    assert mongo_db["crawl_runs"].find_one({"_id": "dead-run"})["status"] == "crashed"
+
+
+def test_scrapy_crawl_site_works_from_the_repository_root(mirror, mongo_db,
+                                                          mongo_server) -> None:
+    env = crawl_env(mongo_server.uri, mongo_db.name)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "site", "-a", "site=russianstudiesromania",
+         "-a", f"base_url={mirror.base_url}", "-a", "discover=sitemaps",
+         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "NEWSCRAWL_WORKERS=1",
+         "-s", "NEWSCRAWL_MAX_ARTICLES=4", "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0.1"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=180, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "'finish_reason': 'closespider_itemcount'" in proc.stderr
+    assert "progress: pages" in proc.stderr
+    assert "listening" not in proc.stderr.lower()
+    assert 4 <= mongo_db["articles"].count_documents({}) <= 8
+    run = mongo_db["crawl_runs"].find_one()
+    assert run["status"] == "finished" and run["spider"] == "site"
