@@ -58,6 +58,7 @@ class SiteSpider(ExtractingSpider):
                           "since": since, "refresh": refresh}
         self.known = KnownArticles()
         self._known_counted: set[str] = set()
+        self._too_old: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -146,7 +147,10 @@ class SiteSpider(ExtractingSpider):
             return None
         stats = self.crawler.stats
         canonical = canonicalize(url)
-        if self.before_since(published) or (published is None and self.before_since(lastmod)):
+        if (self.before_since(published) or (published is None and self.before_since(lastmod))
+                or canonical in self._too_old):
+            # Remembered: the same URL met later without a date (a related link) is old too.
+            self._too_old.add(canonical)
             stats.inc_value("discovery/before_since")
             return None
         if canonical in self.frontier:

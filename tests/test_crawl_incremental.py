@@ -1,0 +1,58 @@
+"""Incremental crawls: a new revision of the site refetches only what changed, and
+``--since`` keeps only articles published from a date on."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from crawler.cli import EXIT_OK
+from crawler.urls import canonicalize
+from tests.crawlutil import hits_since, manifest_articles, originals, run_crawl
+
+SITE = "russianstudiesromania"
+
+
+def test_new_revision_refetches_the_changed_article_and_finds_the_new_one(
+        make_mirror, mongo_db, mongo_server) -> None:
+    mirror = make_mirror(articles=20, traps=False)
+    first = run_crawl(mongo_db, mongo_server.uri, SITE, "--base-url", mirror.base_url)
+    assert first.code == EXIT_OK, first.stderr[-3000:]
+    assert originals(mongo_db, SITE) == manifest_articles(mirror.manifest)
+
+    mirror.set_revision(2)
+    manifest = mirror.manifest
+    changed = urlsplit(manifest["changed_in_revision_2"]).path
+    added = manifest["added_in_revision_2"]
+    before = Counter(mirror.hits)
+    second = run_crawl(mongo_db, mongo_server.uri, SITE, "--base-url", mirror.base_url)
+    assert second.code == EXIT_OK, second.stderr[-3000:]
+    hits = hits_since(before, Counter(mirror.hits))
+    article_paths = {urlsplit(a["url"]).path for a in manifest["articles"]}
+    fetched = {p for p in hits if p in article_paths}
+    expected_fetch = {changed} | ({urlsplit(added).path} if added else set())
+    assert fetched == expected_fetch
+    assert second.stat("refresh/lastmod_newer") >= 1
+    assert second.stat("articles/updated") == 1
+    assert second.stat("articles/new") == (1 if added else 0)
+    assert originals(mongo_db, SITE) == manifest_articles(manifest)
+
+
+def test_since_keeps_only_articles_published_from_that_date(
+        make_mirror, mongo_db, mongo_server) -> None:
+    mirror = make_mirror(articles=20, traps=False)
+    published = sorted(datetime.fromisoformat(a["published"])
+                       for a in mirror.manifest["articles"])
+    since = published[len(published) // 2]
+    day = since.date().isoformat()
+    expected = {canonicalize(a["url"]) for a in mirror.manifest["articles"]
+                if datetime.fromisoformat(a["published"]).date().isoformat() >= day}
+    assert 0 < len(expected) < len(published)
+    result = run_crawl(mongo_db, mongo_server.uri, SITE, "--base-url", mirror.base_url,
+                       "--since", day)
+    assert result.code == EXIT_OK, result.stderr[-3000:]
+    assert originals(mongo_db, SITE) == expected
+    # Dates in sitemaps, feeds and listings spare most of the old articles a fetch.
+    assert result.stat("discovery/before_since") > 0
+    assert result.stat("extract/ok") < len(published)
