@@ -123,6 +123,12 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
     except DatabaseUnavailable as exc:
         print(f"newscrawl crawl: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    lock = _lock_job(settings.get("JOBDIR")) if opts.job else None
+    if opts.job and lock is None:
+        print(f"newscrawl crawl: job {opts.job!r} is already running "
+              f"({settings.get('JOBDIR')})", file=sys.stderr)
+        client.close()
+        return EXIT_FAILURE
     run_id = new_run_id(opts.site or "urls")
     settings.setdict({"MONGO_URI": uri, "MONGO_DATABASE": db.name, "NEWSCRAWL_RUN_ID": run_id},
                      priority="cmdline")
@@ -160,6 +166,30 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
         return code
     finally:
         client.close()
+        if lock is not None:
+            lock.close()
+
+
+def _lock_job(jobdir: str) -> TextIO | None:
+    """An exclusive lock on the job directory (None: another run of the job holds it).
+
+    Two runs sharing one job directory would corrupt its request queue; the lock is
+    released by the kernel when the process ends, however it ends.
+    """
+    import fcntl
+
+    Path(jobdir).mkdir(parents=True, exist_ok=True)
+    handle = Path(jobdir, ".newscrawl.lock").open("a+", encoding="utf-8")  # noqa: SIM115 (held)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
 
 
 def print_summary(out: TextIO, run_id: str, stats: dict[str, Any], status: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from crawler.cli import EXIT_OK
+from crawler.cli import EXIT_FAILURE, EXIT_OK
 from tests.crawlutil import REPO, crawl_env, run_crawl
 
 
@@ -60,3 +60,25 @@ def test_scrapy_crawl_site_works_from_the_repository_root(mirror, mongo_db,
     assert 4 <= mongo_db["articles"].count_documents({}) <= 8
     run = mongo_db["crawl_runs"].find_one()
     assert run["status"] == "finished" and run["spider"] == "site"
+
+
+def test_a_crash_in_the_crawl_completes_the_run_record(mirror, mongo_db, mongo_server) -> None:
+    result = run_crawl(mongo_db, mongo_server.uri, "russianstudiesromania", "--base-url",
+                       mirror.base_url, "-s", "NEWSCRAWL_MAX_DEPTH=not-a-number")
+    assert result.code == EXIT_FAILURE
+    assert "failed" in result.stderr
+    assert result.run is not None and result.run["status"] == "failed"
+    assert "ValueError" in result.run["error"]
+
+
+def test_the_same_job_cannot_run_twice_at_once(mongo_db, mongo_server, tmp_path) -> None:
+    import fcntl
+
+    jobdir = tmp_path / "jobs" / "nightly"
+    jobdir.mkdir(parents=True)
+    with (jobdir / ".newscrawl.lock").open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        env = crawl_env(mongo_server.uri, mongo_db.name, jobs_dir=tmp_path / "jobs")
+        proc = newscrawl("crawl", "russianstudiesromania", "--job", "nightly", env=env)
+    assert proc.returncode == EXIT_FAILURE
+    assert "already running" in proc.stderr
