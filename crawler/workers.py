@@ -1,7 +1,7 @@
 """Extraction in worker processes, so CPU-bound parsing never stalls Scrapy's reactor.
 
-:class:`ExtractionPool` wraps a :class:`pebble.ProcessPool` started with the ``spawn``
-method (the reactor process is never forked).  The spider awaits
+:class:`ExtractionPool` wraps a :class:`pebble.ProcessPool` whose workers come from a
+fork server or ``spawn`` (the reactor process is never forked).  The spider awaits
 :meth:`ExtractionPool.extract`; a page that holds a worker past
 ``NEWSCRAWL_WORKER_TIMEOUT`` gets the worker killed and replaced, a worker that dies is
 replaced, and both count as a failed page while the crawl goes on.
@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import CancelledError
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Test-only fault injection: honoured only when this variable is "1" in the worker's
-# environment; a page starting with the marker then hangs or kills its worker.
+# Test-only fault injection: honoured only when this variable is "1" in the environment of
+# the process that builds the pool; a page starting with a marker then hangs or kills its
+# worker.
 FAULTS_ENV = "NEWSCRAWL_TEST_WORKER_FAULTS"
 FAULT_HANG = b"<!--newscrawl-test-fault:hang-->"
 FAULT_CRASH = b"<!--newscrawl-test-fault:crash-->"
@@ -50,9 +52,9 @@ def warm_up() -> int:
 
 
 def extract_page(body: bytes, url: str, profile: SiteProfile | None,
-                 content_type: str | None) -> dict[str, Any]:
+                 content_type: str | None, faults: bool = False) -> dict[str, Any]:
     """Run in a worker: extract one page and fingerprint its body; a plain dict back."""
-    if os.environ.get(FAULTS_ENV) == "1":
+    if faults:
         _inject_fault(body)
     from crawler.extraction import ExtractOptions, extract
     from crawler.fingerprint import fingerprint
@@ -70,6 +72,21 @@ def extract_page(body: bytes, url: str, profile: SiteProfile | None,
 
 def failed(reason: str, url: str) -> dict[str, Any]:
     return {"ok": False, "reason": reason, "page_type": "other", "url": url, "related": []}
+
+
+def mp_context() -> multiprocessing.context.BaseContext:
+    """Fresh worker processes, never a fork of the reactor process.
+
+    ``forkserver`` (where available) forks workers from a small server process that has
+    imported the extraction stack once, and unlike ``spawn`` it does not re-run the main
+    script in each worker, so it works from ``python -`` and notebooks too.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["crawler.workers", "crawler.extraction",
+                                    "crawler.fingerprint"])
+        return ctx
+    return multiprocessing.get_context("spawn")
 
 
 # Pool replacements per crawl after a broken or stalled pool.
@@ -91,6 +108,7 @@ class ExtractionPool:
         self.max_tasks = max_tasks
         self.stats = stats
         self.restarts = 0
+        self.faults = os.environ.get(FAULTS_ENV) == "1"
         self._pool = self._new_pool()
         self._closed = False
         self._crawler: Crawler | None = None
@@ -99,7 +117,7 @@ class ExtractionPool:
         from pebble import ProcessPool
 
         return ProcessPool(max_workers=self.workers, max_tasks=self.max_tasks,
-                           context=multiprocessing.get_context("spawn"))
+                           context=mp_context())
 
     def _restart(self, why: str) -> None:
         """Replace a pool that broke or stalled (bounded: a pool that keeps breaking
@@ -146,8 +164,9 @@ class ExtractionPool:
         if self._closed:
             return failed("shutdown", url)
         try:
-            future = self._pool.schedule(extract_page, args=(body, url, profile, content_type),
-                                         timeout=self.timeout)
+            future = self._pool.schedule(
+                extract_page, args=(body, url, profile, content_type, self.faults),
+                timeout=self.timeout)
         except RuntimeError as exc:  # the pool is in an error state
             self._restart(f"is broken ({exc})")
             self._inc("extract/failed")
@@ -169,6 +188,9 @@ class ExtractionPool:
                                self.timeout)
                 self._inc("extract/timeout")
                 data = failed("worker_timeout", url)
+        except BrokenProcessPool as exc:
+            self._restart(f"is broken ({exc})")
+            data = failed("pool_error", url)
         except ProcessExpired as exc:
             logger.warning("extraction worker died on %s (exit code %s); worker replaced",
                            url, exc.exitcode)
