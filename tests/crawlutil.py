@@ -50,7 +50,8 @@ def run_crawl(db: Any, mongo_uri: str, *args: str, workers: int = 2, timeout: fl
     """``newscrawl crawl ARGS --no-delay --workers N`` to its end; its run record."""
     before = {d["_id"] for d in db["crawl_runs"].find({}, {"_id": 1})}
     proc = subprocess.run(
-        crawl_command(*args, "--no-delay", "--workers", str(workers)),
+        crawl_command(*args, "--no-delay", "--workers", str(workers),
+                      "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"),
         env=env or crawl_env(mongo_uri, db.name), cwd=cwd or REPO, capture_output=True,
         text=True, timeout=timeout, check=False,
     )
