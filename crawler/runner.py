@@ -207,9 +207,8 @@ def print_summary(out: TextIO, run_id: str, stats: dict[str, Any], status: str) 
         f"errors {n('errors/total')}, retries {n('retry/count')}",
         f"  articles new {n('articles/new')}, updated {n('articles/updated')}, "
         f"unchanged {n('articles/unchanged')}, duplicate {n('articles/duplicate')}, "
-        f"not modified {n('refresh/not_modified')}, known skipped "
-        f"{n('discovery/known_skipped') + n('frontier/stored')}, dropped "
-        f"{n('item_dropped_count')}",
+        f"not modified {n('refresh/not_modified')}, already stored (not fetched) "
+        f"{n('discovery/known_urls')}, dropped {n('item_dropped_count')}",
         f"  links new {n('links/new')}; extracted {extracted} page(s), "
         f"{n('extract/failed')} failed, {ms:.0f} ms/page",
     ]

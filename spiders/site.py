@@ -164,6 +164,7 @@ class SiteSpider(ExtractingSpider):
         if canonical not in self._known_counted:
             self._known_counted.add(canonical)
             stats.inc_value("discovery/article_urls")
+            stats.inc_value("discovery/known_urls")
         changed = parse_date(lastmod)
         # The lastmod of an alias (a republished copy, an old URL) says nothing about the
         # stored page, so only the stored URL's own lastmod can trigger a refetch.
