@@ -56,3 +56,42 @@ def test_since_keeps_only_articles_published_from_that_date(
     # Dates in sitemaps, feeds and listings spare most of the old articles a fetch.
     assert result.stat("discovery/before_since") > 0
     assert result.stat("extract/ok") < len(published)
+
+
+def test_database_lost_mid_crawl_is_a_partial_failure(make_mirror, private_mongo_server,
+                                                      tmp_path) -> None:
+    import subprocess
+    import time
+
+    import pymongo
+
+    from crawler.cli import EXIT_PARTIAL
+    from tests.crawlutil import REPO, crawl_command, crawl_env
+
+    server = private_mongo_server()
+    mirror = make_mirror(articles=40, traps=False)
+    env = crawl_env(server.uri, "outage", NEWSCRAWL_DB_CONNECT_TIMEOUT_MS="1000")
+    proc = subprocess.Popen(
+        crawl_command(SITE, "--base-url", mirror.base_url, "--no-delay", "--workers", "1",
+                      "-s", "DOWNLOAD_DELAY=0.05", "-s", "NEWSCRAWL_STORE_BATCH_SIZE=2",
+                      "-s", "NEWSCRAWL_STORE_FLUSH_INTERVAL=0.2",
+                      "-s", "NEWSCRAWL_STORE_RETRY_TIMES=1",
+                      "-s", "NEWSCRAWL_STORE_RETRY_BACKOFF=0.1"),
+        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    client: pymongo.MongoClient = pymongo.MongoClient(server.uri)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if client["outage"]["articles"].count_documents({}) >= 2:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the crawl ended before the database could be killed"
+        client.close()
+        server.kill()
+        out, err = proc.communicate(timeout=180)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == EXIT_PARTIAL, err[-3000:]
+    assert "UNSTORED" in out or "database_unavailable" in out

@@ -50,6 +50,9 @@ def test_partial_and_failed_outcomes() -> None:
     assert outcome({"storage/unstored": 2}, "finished") == ("partial", EXIT_PARTIAL)
     assert outcome({}, "closespider_pagecount") == ("finished", EXIT_OK)
     assert outcome({}, None) == ("failed", EXIT_FAILURE)
+    lost = {"monitor/status": "alert", "storage/unstored": 40, "extract/ok": 40}
+    assert outcome(lost, "finished") == ("partial", EXIT_PARTIAL)
+    assert evaluate(lost, T) == []  # unstored, not "stored nothing"
 
 
 def test_stats_become_a_mongo_safe_document() -> None:

@@ -8,7 +8,7 @@ Evaluated at spider close (before the run record is completed) from the Scrapy s
   (failed requests / requests) over ``NEWSCRAWL_MAX_ERROR_RATE`` is an alert, once at least
   ``NEWSCRAWL_MONITOR_MIN_PAGES`` pages were seen;
 * a run that finished early (``database_unavailable``, shutdown) or left items unstored is
-  a partial failure.
+  a partial failure, which takes precedence over an alert.
 
 The verdict lands in the stats (``monitor/status``, ``monitor/alerts``) and the run record.
 """
@@ -59,7 +59,7 @@ def evaluate(stats: Mapping[str, Any], thresholds: Thresholds) -> list[str]:
     stored = stored_count(stats)
     fetched = _n(stats, "extract/ok") + _n(stats, "extract/failed")
     known_skipped = _n(stats, "discovery/known_skipped") + _n(stats, "frontier/stored")
-    if stored == 0 and (fetched > 0 or known_skipped == 0):
+    if stored == 0 and _n(stats, "storage/unstored") == 0 and (fetched > 0 or known_skipped == 0):
         alerts.append(
             f"stored nothing: {fetched} article page(s) fetched, "
             f"{_n(stats, 'extract/failed')} extraction failure(s), "
@@ -83,10 +83,12 @@ def outcome(stats: Mapping[str, Any], finish_reason: str | None) -> tuple[str, i
     """(status, exit code) of a run from its stats and finish reason."""
     if finish_reason is None:
         return "failed", EXIT_FAILURE
-    if stats.get("monitor/status") == "alert":
-        return "alert", EXIT_ALERT
+    # A run cut short or with articles left unstored says so first: the cause (a lost
+    # database, a shutdown) matters more to the operator than the rates it distorted.
     if finish_reason not in COMPLETE_REASONS or _n(stats, "storage/unstored") > 0:
         return "partial", EXIT_PARTIAL
+    if stats.get("monitor/status") == "alert":
+        return "alert", EXIT_ALERT
     return "finished", EXIT_OK
 
 
