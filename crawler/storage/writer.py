@@ -328,32 +328,57 @@ class ArticleWriter:
         return upserted
 
     def _write_links(self, plan: _Plan) -> None:
-        # Back-fill edges pointing at these articles under any of their URLs.
-        backfill = [_Op({"to_url": {"$in": a["aliases"]}, "to_id": None},
-                        {"$set": {"to_id": a["_id"]}}, upsert=False, many=True)
-                    for a in plan.batch]
-        bulk(self.db[LINKS], backfill)
+        """Back-fill edges waiting for these articles, then upsert the batch's edges.
+
+        Reads first, so that the writes are few: one query finds the waiting edges, one the
+        stored edges of the batch, one the targets to resolve; unchanged edges then move
+        ``last_seen`` in a single ``update_many``.
+        """
+        links = self.db[LINKS]
+        owner: dict[str, str] = {}
+        for art in plan.batch:
+            for url in art["aliases"]:
+                owner.setdefault(url, art["_id"])
+        waiting: dict[str, list[str]] = {}
+        for edge in links.find({"to_url": {"$in": list(owner)}, "to_id": None}, {"to_url": 1}):
+            waiting.setdefault(owner[edge["to_url"]], []).append(edge["_id"])
+        bulk(links, [_Op({"_id": {"$in": ids}}, {"$set": {"to_id": target}}, upsert=False,
+                         many=True) for target, ids in waiting.items()])
         edges = {e["_id"]: e for a in plan.batch for e in build_links(a)}
         if not edges:
             return
-        targets = list({e["to_url"] for e in edges.values()})
+        stored = {d["_id"]: d for d in links.find({"_id": {"$in": list(edges)}},
+                                                  {"text": 1, "position": 1, "to_id": 1})}
+        unresolved = list({e["to_url"] for _id, e in edges.items()
+                           if not (stored.get(_id) or {}).get("to_id")})
         known: dict[str, str] = {}
-        for doc in self.db[ARTICLES].find({"aliases": {"$in": targets}}, {"aliases": 1}):
-            for url in doc.get("aliases", []):
-                known.setdefault(url, doc["_id"])
-        ops = []
+        if unresolved:
+            for doc in self.db[ARTICLES].find({"aliases": {"$in": unresolved}}, {"aliases": 1}):
+                for url in doc.get("aliases", []):
+                    known.setdefault(url, doc["_id"])
+        touched, ops = [], []
         for _id, edge in edges.items():
+            old = stored.get(_id)
+            resolvable = edge["to_url"] in known
+            if old is not None and old.get("text") == edge["text"] and (
+                    old.get("position") == edge["position"]) and not (
+                    resolvable and not old.get("to_id")):
+                touched.append(_id)
+                continue
             fields = {"text": edge["text"], "position": edge["position"], "last_seen": plan.now}
             on_insert = {"from_id": edge["from_id"], "to_url": edge["to_url"],
                          "label": edge["label"], "first_seen": plan.now}
-            if edge["to_url"] in known:
+            if resolvable:
                 fields["to_id"] = known[edge["to_url"]]
             else:
                 on_insert["to_id"] = None
             ops.append(_Op({"_id": _id}, {"$set": fields, "$setOnInsert": on_insert}))
-        upserted, matched, _ = bulk(self.db[LINKS], ops)
+        if touched:
+            ops.append(_Op({"_id": {"$in": touched}}, {"$set": {"last_seen": plan.now}},
+                           upsert=False, many=True))
+        upserted, _, _ = bulk(links, ops)
         self.stats.inc_value("links/new", len(upserted))
-        self.stats.inc_value("links/updated", matched)
+        self.stats.inc_value("links/updated", len(stored))
 
 
 def bulk(coll: Collection, ops: Iterable[_Op]) -> tuple[set[Any], int, int]:
