@@ -146,6 +146,7 @@ class ExtractionPool:
         """Stats exist once the crawl runs, not when the spider is built."""
         if self._crawler is not None:
             self.stats = self._crawler.stats
+            self.stats.set_value("workers/count", self.workers)
 
     def start(self) -> None:
         """Start the workers now (one warm-up task each) instead of on the first page."""

@@ -1,4 +1,4 @@
-"""`newscrawl demo` end to end: exit 0, a summary that matches the database, nothing left running."""
+"""`newscrawl demo` end to end: exit 0, a summary equal to the database, no server left."""
 
 from __future__ import annotations
 
