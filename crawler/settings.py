@@ -134,6 +134,8 @@ EXTENSIONS = {
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.dedup.ArticleDedupMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robotstxt.SharedRobotsTxtMiddleware": 100,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
 }
 
