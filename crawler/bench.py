@@ -16,8 +16,7 @@ import threading
 import time
 import urllib.request
 import uuid
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 import psutil
@@ -113,15 +112,15 @@ def trafilatura_rate(base_url: str, urls: list[str]) -> float:
     return len(pages) / (time.perf_counter() - started)
 
 
-def article_urls(manifest_url: str, limit: int) -> list[str]:
+def article_urls(manifest_url: str, limit: int) -> tuple[list[str], int]:
+    """The first ``limit`` article URLs of the mirror, and how many articles it has."""
     with urllib.request.urlopen(manifest_url, timeout=60) as resp:
         manifest = json.load(resp)
     return [a["url"] for a in manifest["articles"]][:limit], len(manifest["articles"])
 
 
-def run_bench(pages: int, workers: int = 0, sample: int = 300,
-              output: Path | None = None) -> BenchResult:
-    """Run one benchmark; returns the result and writes it as JSON to ``output``."""
+def run_bench(pages: int, workers: int = 0, sample: int = 300) -> BenchResult:
+    """Run one benchmark at ``pages`` mirror articles."""
     from crawler.storage.client import connect
     from crawler.storage.server import resolve_server
 
@@ -153,11 +152,7 @@ def run_bench(pages: int, workers: int = 0, sample: int = 300,
         finally:
             client.drop_database(database)
             client.close()
-    result = summarise(run, pages, expected, stored, elapsed, sampler, reference, len(urls))
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(asdict(result), indent=2), encoding="utf-8")
-    return result
+    return summarise(run, pages, expected, stored, elapsed, sampler, reference, len(urls))
 
 
 STAGES = {

@@ -1,0 +1,32 @@
+"""The benchmark runs end to end on a small mirror and writes its JSON (no timing asserted)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_small_run_writes_json(mongo_server, tmp_path) -> None:
+    output = tmp_path / "bench.json"
+    env = dict(os.environ, MONGO_URI=mongo_server.uri)
+    proc = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "bench", "--pages", "30", "--sample", "10",
+         "--output", str(output)],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "articles stored/s" in proc.stdout
+    [result] = json.loads(output.read_text(encoding="utf-8"))
+    assert result["articles_expected"] == 30
+    assert result["articles_stored"] == 30
+    assert result["finish_reason"] == "finished"
+    assert result["workers"] >= 1
+    assert result["peak_rss_mb"] > result["peak_rss_main_mb"] > 0
+    assert result["trafilatura_pages_per_s"] > 0
+    assert set(result["stage_ms_per_page"]) == {"download", "extraction", "pipelines", "storage"}
+    assert result["stage_ms_per_page"]["extraction"] > 0
