@@ -13,8 +13,8 @@ Articles of this run are looked up in memory (a datasketch ``MinHashLSH`` for st
 they may still be waiting in the writer's queue.  Stored articles are preloaded into the same
 memory index at start when there are at most ``NEWSCRAWL_DEDUP_PRELOAD_MAX``; in larger
 collections each new article costs one indexed query (``aliases``, ``content_hash`` and the
-stored LSH ``minhash_bands``).  The lookups run on a single worker thread of this pipeline,
-never on the reactor, and that thread alone owns the in-memory index.
+stored LSH ``minhash_bands``).  The preload and the lookups run on a single worker thread of
+this pipeline, never on the reactor, and that thread alone owns the in-memory index.
 """
 
 from __future__ import annotations
@@ -211,16 +211,27 @@ class DedupPipeline:
                    s.getint("NEWSCRAWL_DB_CONNECT_TIMEOUT_MS", 5000),
                    s.getint("NEWSCRAWL_DEDUP_PRELOAD_MAX", 50000))
 
-    def open_spider(self) -> None:
+    async def open_spider(self) -> None:
+        self._pool = ThreadPool(1, 1, name="newscrawl-dedup")
+        self._pool.start()
+        try:
+            await maybe_deferred_to_future(
+                deferToThreadPool(reactor, self._pool, self.open_dedup))
+        except BaseException:
+            self._pool.stop()
+            self._pool = None
+            raise
+
+    def open_dedup(self) -> None:
+        """Connect and preload the stored keys (blocking: runs on the pipeline's thread)."""
         from crawler.storage.client import connect
 
         self.client, db = connect(self.uri, self.database, timeout_ms=self.timeout_ms)
-        self.dedup = Deduplicator(db, self.threshold)
-        loaded = self.dedup.preload(self.preload_max)
+        dedup = Deduplicator(db, self.threshold)
+        loaded = dedup.preload(self.preload_max)
         if loaded >= 0:
             self.stats.set_value("dedup/preloaded", loaded)
-        self._pool = ThreadPool(1, 1, name="newscrawl-dedup")
-        self._pool.start()
+        self.dedup = dedup
 
     def close_spider(self) -> None:
         if self._pool is not None:

@@ -1,7 +1,8 @@
 """Store articles and their links in MongoDB through the batched writer thread.
 
 ``open_spider`` refuses to start the crawl when the database does not answer (the error
-names the redacted URI), then ensures indexes and runs migrations.  ``process_item`` only
+names the redacted URI), then ensures indexes, runs migrations and loads the writer's view of
+the database, all on a thread so that the reactor stays free.  ``process_item`` only
 builds the document and queues it; when the queue is full it waits on a worker thread, so
 the reactor never blocks and Scrapy's ``CONCURRENT_ITEMS`` turns into back-pressure.
 ``close_spider`` returns once everything queued is written and acknowledged.  When the
@@ -53,14 +54,20 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def open_spider(self) -> None:
+    async def open_spider(self) -> None:
+        await maybe_deferred_to_future(deferToThread(self.open_storage))
+
+    def open_storage(self) -> None:
+        """Connect, prepare the schema and start the writer (blocking: off the reactor)."""
         from crawler.storage.client import connect, redact_uri
 
         self.client, db = connect(self.uri, self.database, timeout_ms=self.timeout_ms)
         ensure_schema(db)
-        self.writer = ArticleWriter(db, stats=self.crawler.stats, on_fatal=self._on_fatal,
-                                    **self.writer_options)
-        self.writer.start()
+        writer = ArticleWriter(db, stats=self.crawler.stats, on_fatal=self._on_fatal,
+                               **self.writer_options)
+        writer.load()
+        writer.start()
+        self.writer = writer
         logger.info("storing articles in %s database %s",
                     redact_uri(self.uri) or "the local server", db.name)
 

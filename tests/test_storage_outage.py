@@ -38,7 +38,7 @@ def test_open_spider_refuses_unreachable_database_with_redacted_uri():
                                          "NEWSCRAWL_DB_CONNECT_TIMEOUT_MS": 300})
     pipeline = StorePipeline.from_crawler(crawler)
     with pytest.raises(DatabaseUnavailable) as info:
-        pipeline.open_spider()
+        pipeline.open_storage()
     message = str(info.value)
     assert "***@127.0.0.1" in message
     assert "s3cret-pw" not in message and "crawler:" not in message

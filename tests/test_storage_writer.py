@@ -174,6 +174,7 @@ def test_two_parallel_writers_leave_one_document_per_article(mongo_server, mongo
             barrier.wait()
             for start in range(0, len(order), 5):
                 writer.write_batch([doc(i) for i in order[start:start + 5]])
+            writer.close()
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -189,3 +190,104 @@ def test_two_parallel_writers_leave_one_document_per_article(mongo_server, mongo
     assert min(mongo_db.articles.distinct("fetch_count")) >= 2  # both writers counted
     assert mongo_db.links.count_documents({}) == 40
     assert mongo_db.links.count_documents({"to_id": None}) == 1  # a40 was never stored
+
+
+def link_to(slug: str, label: str = "related") -> RelatedLink:
+    return RelatedLink(url=f"{BASE}/2024/05/01/{slug}/", text=slug.upper(), label=label,
+                       position=0)
+
+
+def to_ids(db, source: ArticleItem) -> dict[str, str | None]:
+    return {e["to_url"].rstrip("/").rsplit("/", 1)[1]: e.get("to_id")
+            for e in db.links.find({"from_id": article_id(source.canonical_url)})}
+
+
+def test_target_stored_in_a_later_batch_of_the_thread_gets_to_id(mongo_db):
+    ensure_schema(mongo_db)
+    stats = Counts()
+    writer = ArticleWriter(mongo_db, stats=stats, batch_size=2, flush_interval=60)
+    writer.load()
+    writer.start()
+    source = make_item("src", 1, related=[link_to("t1"), link_to("t2", "latest")])
+    writer.put(doc(source))
+    writer.put(doc(make_item("other", 2)))  # first batch: source and an unrelated article
+    assert writer.flush(timeout=30)
+    assert to_ids(mongo_db, source) == {"t1": None, "t2": None}
+    writer.put(doc(make_item("t1", 3)))
+    writer.put(doc(make_item("x", 4)))  # second batch, by size
+    assert writer.flush(timeout=30)
+    assert to_ids(mongo_db, source) == {"t1": article_id(f"{BASE}/2024/05/01/t1/"), "t2": None}
+    t2 = make_item("t2-renamed", 5)
+    t2.aliases.append(f"{BASE}/2024/05/01/t2/")  # reached only through an alias
+    writer.put(doc(t2))
+    writer.close(timeout=30)
+    assert to_ids(mongo_db, source)["t2"] == article_id(t2.canonical_url)
+    assert stats["links/back_filled"] == 2 and stats["links/new"] == 2
+    assert stats["storage/batches"] == 3 and stats["storage/ms_total"] > 0
+
+
+def test_second_writers_article_resolves_pending_links_at_close(mongo_db):
+    ensure_schema(mongo_db)
+    first, second = ArticleWriter(mongo_db), ArticleWriter(mongo_db)
+    second.load()  # opened before the first writer stored anything: knows no pending edge
+    source = make_item("src", 1, related=[link_to("t1")])
+    first.write_batch([doc(source)])
+    second.write_batch([doc(make_item("t1", 2))])
+    assert to_ids(mongo_db, source) == {"t1": None}
+    second.close()
+    assert to_ids(mongo_db, source) == {"t1": None}  # the second writer never saw that edge
+    first.close()  # reconciliation: one query for the targets still pending
+    assert to_ids(mongo_db, source) == {"t1": article_id(f"{BASE}/2024/05/01/t1/")}
+
+
+def test_opening_writer_resolves_edges_left_pending_by_earlier_writers(mongo_db):
+    ensure_schema(mongo_db)
+    first, second = ArticleWriter(mongo_db), ArticleWriter(mongo_db)
+    second.load()
+    source = make_item("src", 1, related=[link_to("t1")])
+    first.write_batch([doc(source)])
+    second.write_batch([doc(make_item("t1", 2))])  # first writer crashes: no close
+    assert to_ids(mongo_db, source) == {"t1": None}
+    stats = Counts()
+    ArticleWriter(mongo_db, stats=stats).load()
+    assert to_ids(mongo_db, source) == {"t1": article_id(f"{BASE}/2024/05/01/t1/")}
+    assert stats["links/back_filled"] == 1
+
+
+def test_article_another_writer_stored_meanwhile_is_updated_with_a_revision(mongo_db):
+    ensure_schema(mongo_db)
+    stats = Counts()
+    late = ArticleWriter(mongo_db, stats=stats)
+    late.load()  # does not know the article: will try to insert it
+    old, new = make_item("a", 1, related=[link_to("b")]), make_item("a", 2, related=[
+        link_to("b"), link_to("c", "latest")])
+    ArticleWriter(mongo_db).write_batch([doc(old)])
+    late.write_batch([doc(new)])
+    stored = mongo_db.articles.find_one({"_id": article_id(old.canonical_url)})
+    assert mongo_db.articles.count_documents({}) == 1
+    assert stored["text"] == new.text and stored["fetch_count"] == 2
+    assert [r["text"] for r in mongo_db.revisions.find()] == [old.text]
+    assert stats["articles/updated"] == 1 and stats["articles/new"] == 0
+    assert mongo_db.links.count_documents({}) == 2
+    assert stats["links/new"] == 1 and stats["links/updated"] == 1
+    # The same body once more, now known: unchanged, no revision.
+    late.write_batch([doc(new)])
+    assert stats["articles/unchanged"] == 1 and mongo_db.revisions.count_documents({}) == 1
+
+
+def test_restored_article_with_new_related_links_inserts_only_those(mongo_db):
+    ensure_schema(mongo_db)
+    stats = Counts()
+    writer = ArticleWriter(mongo_db, stats=stats)
+    writer.write_batch([doc(make_item("b", 9))])
+    writer.write_batch([doc(make_item("src", 1, related=[link_to("b")]))])
+    first = mongo_db.links.find_one({})
+    writer.write_batch([doc(make_item("src", 1, related=[link_to("b"), link_to("c")]))])
+    edges = {e["to_url"]: e for e in mongo_db.links.find({})}
+    assert len(edges) == 2
+    b = edges[f"{BASE}/2024/05/01/b/"]
+    assert b["first_seen"] == first["first_seen"] and b["last_seen"] >= first["last_seen"]
+    assert b["to_id"] == article_id(f"{BASE}/2024/05/01/b/")
+    assert edges[f"{BASE}/2024/05/01/c/"]["to_id"] is None
+    assert stats["links/new"] == 2 and stats["links/updated"] == 1
+    assert stats["articles/unchanged"] == 1

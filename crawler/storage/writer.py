@@ -1,11 +1,27 @@
-"""Batched, asynchronous article writer: a thread with a bounded queue doing bulk upserts.
+"""Batched, asynchronous article writer: a thread with a bounded queue doing bulk writes.
 
 The pipeline puts built article documents (``crawler.storage.models.build_article``) on the
 queue; the thread writes a batch every ``batch_size`` documents or ``flush_interval``
-seconds.  One batch is a few round trips whatever its size: read the stored versions,
-save revisions of changed articles, upsert the articles, back-fill link targets, upsert the
-links.  Every write is an idempotent upsert (``$set``/``$setOnInsert``/``$addToSet``), so
-a batch that failed half-way is simply retried.
+seconds.
+
+The writer keeps a small in-memory view of the database, read once when it opens (one
+projected scan per collection) and kept up to date as it writes:
+
+* every stored article's ``_id`` -> (content hash, title), to tell new, changed and
+  unchanged articles apart without reading them;
+* every URL (canonical or alias) -> article ``_id``, to resolve link targets;
+* the pending link targets: ``to_url`` -> ids of the edges whose ``to_id`` is still empty.
+
+With it, every write of a batch is either an ``insert_many`` of documents known to be new or
+an update addressed by ``_id``.  Both are cheap everywhere; other filters (``$in`` on
+``_id`` included) are full collection scans on FerretDB, and upserts that insert grow slower
+with the collection there.  About 200 bytes per article and per pending edge: a few MB at
+10,000 articles, never article bodies.
+
+Other writers may write the same database at the same time.  An insert that meets their
+document (duplicate key) falls back to reading it by ``_id`` and upserting, as if the
+article had been known.  Edges waiting for an article another writer stored are resolved by
+one reconciliation query in :meth:`ArticleWriter.close` (and at the next writer's open).
 
 When the database stays unreachable past the retry limit the writer fails for good: the
 batch and everything queued after it are counted in ``storage/unstored`` and logged at
@@ -44,6 +60,9 @@ from crawler.storage.models import (
 logger = logging.getLogger(__name__)
 
 DUPLICATE_KEY = 11000
+# URLs per reconciliation query: one query for any realistic number of pending targets.
+RECONCILE_CHUNK = 10000
+PREVIOUS_FIELDS = {f: 1 for f in (*REVISION_FIELDS, "first_seen", "updated_at")}
 
 
 class StorageUnavailable(RuntimeError):
@@ -51,13 +70,13 @@ class StorageUnavailable(RuntimeError):
 
 
 class Stats(Protocol):
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None: ...
+    def inc_value(self, key: str, count: float = 1, start: float = 0) -> None: ...
 
 
 class Counts(Counter):
     """A stand-in for Scrapy's stats collector outside a crawl."""
 
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+    def inc_value(self, key: str, count: float = 1, start: float = 0) -> None:
         self[key] += count
 
     def get_value(self, key: str, default: Any = None) -> Any:
@@ -87,11 +106,35 @@ class _Op:
 
 @dataclass
 class _Plan:
-    revisions: list[_Op] = field(default_factory=list)
-    articles: list[_Op] = field(default_factory=list)
-    outcomes: list[tuple[str, str]] = field(default_factory=list)  # (_id, outcome)
-    batch: list[dict[str, Any]] = field(default_factory=list)
+    """One batch's writes, decided from the in-memory view before anything is written."""
+
+    batch: list[dict[str, Any]]
     now: datetime = field(default_factory=utcnow)
+    revisions: list[_Op] = field(default_factory=list)
+    inserts: list[dict[str, Any]] = field(default_factory=list)  # new articles, whole docs
+    updates: list[_Op] = field(default_factory=list)  # known articles, by _id, in order
+    outcomes: dict[str, list[str]] = field(default_factory=dict)  # _id -> outcomes
+    versions: dict[str, tuple[str, str]] = field(default_factory=dict)  # _id -> (hash, title)
+    owners: dict[str, str] = field(default_factory=dict)  # URL -> _id, this batch's
+    new_ids: set[str] = field(default_factory=set)  # articles inserted by this plan
+
+
+class _View:
+    """What the writer knows of the database (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.articles: dict[str, tuple[str, str]] = {}
+        self.owner: dict[str, str] = {}
+        self.pending: dict[str, set[str]] = {}
+
+    def add_article(self, _id: str, content_hash: str, title: str,
+                    urls: Iterable[str]) -> None:
+        self.articles[_id] = (content_hash, title)
+        for url in urls:
+            self.owner.setdefault(url, _id)
+
+    def add_pending(self, to_url: str, edge_id: str) -> None:
+        self.pending.setdefault(to_url, set()).add(edge_id)
 
 
 _STOP = object()
@@ -128,8 +171,73 @@ class ArticleWriter:
         self.on_fatal = on_fatal
         self.failed: StorageUnavailable | None = None
         self.unstored: list[str] = []
+        self.view: _View | None = None
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, queue_size))
         self._thread: threading.Thread | None = None
+
+    # --- the in-memory view -------------------------------------------------------------------
+    def load(self) -> None:
+        """Read the view (blocking; call it off the reactor), then resolve the edges whose
+        targets are already stored, e.g. by a writer that ran alongside an earlier one."""
+        started = time.perf_counter()
+        view = _View()
+        for doc in self.db[ARTICLES].find({}, {"content_hash": 1, "title": 1, "aliases": 1,
+                                               "canonical_url": 1}, batch_size=2000):
+            urls = [doc.get("canonical_url"), *(doc.get("aliases") or ())]
+            view.add_article(doc["_id"], doc.get("content_hash"), doc.get("title"),
+                             (u for u in urls if u))
+        for edge in self.db[LINKS].find({"to_id": None}, {"to_url": 1}, batch_size=5000):
+            if edge.get("to_url"):
+                view.add_pending(edge["to_url"], edge["_id"])
+        self.view = view
+        resolved = self._back_fill(list(view.pending))
+        self.stats.inc_value("storage/load_ms", (time.perf_counter() - started) * 1000)
+        logger.debug("writer view: %d article(s), %d URL(s), %d pending target(s); "
+                     "%d edge(s) resolved", len(view.articles), len(view.owner),
+                     len(view.pending), resolved)
+
+    def _ensure_view(self) -> _View:
+        if self.view is None:
+            self.load()
+        assert self.view is not None
+        return self.view
+
+    def reconcile(self) -> int:
+        """Resolve pending edges whose targets another writer stored meanwhile (one query
+        per ``RECONCILE_CHUNK`` URLs); returns how many edges got their ``to_id``."""
+        if self.view is None or not self.view.pending:
+            return 0
+        started = time.perf_counter()
+        view = self.view
+        urls = list(view.pending)
+        for start in range(0, len(urls), RECONCILE_CHUNK):
+            chunk = urls[start:start + RECONCILE_CHUNK]
+            for doc in self.db[ARTICLES].find({"aliases": {"$in": chunk}},
+                                              {"content_hash": 1, "title": 1, "aliases": 1}):
+                view.add_article(doc["_id"], doc.get("content_hash"), doc.get("title"),
+                                 doc.get("aliases") or ())
+        resolved = self._back_fill(urls)
+        self.stats.inc_value("storage/ms_total", (time.perf_counter() - started) * 1000)
+        return resolved
+
+    def _back_fill(self, urls: Iterable[str]) -> int:
+        """Set ``to_id`` on the pending edges to any of ``urls`` that now has an owner."""
+        view = self.view
+        assert view is not None
+        ops, done = [], []
+        for url in urls:
+            target = view.owner.get(url)
+            if target is None or url not in view.pending:
+                continue
+            ops += [_Op({"_id": edge}, {"$set": {"to_id": target}}, upsert=False)
+                    for edge in sorted(view.pending[url])]
+            done.append(url)
+        bulk(self.db[LINKS], ops)
+        for url in done:
+            del view.pending[url]
+        if ops:
+            self.stats.inc_value("links/back_filled", len(ops))
+        return len(ops)
 
     # --- producer side (any thread) ---------------------------------------------------------
     def start(self) -> None:
@@ -155,12 +263,16 @@ class ArticleWriter:
         return marker.done.wait(timeout)
 
     def close(self, timeout: float | None = None) -> None:
-        """Write everything queued, then stop the thread."""
-        if self._thread is None:
-            return
-        self._queue.put(_STOP)
-        self._thread.join(timeout)
-        self._thread = None
+        """Write everything queued, stop the thread, then reconcile pending link targets."""
+        if self._thread is not None:
+            self._queue.put(_STOP)
+            self._thread.join(timeout)
+            self._thread = None
+        if self.failed is None:
+            try:
+                self.reconcile()
+            except Exception as exc:  # the articles are stored; a later open resolves them
+                logger.warning("could not resolve pending link targets at close: %r", exc)
 
     # --- writer thread ------------------------------------------------------------------------
     def _run(self) -> None:
@@ -215,64 +327,85 @@ class ArticleWriter:
     # --- one batch (also callable directly, synchronously) -------------------------------
     def write_batch(self, batch: list[dict[str, Any]]) -> None:
         """Write one batch, retrying transient errors with exponential back-off."""
+        started = time.perf_counter()
         plan: _Plan | None = None
         attempt = 0
-        while True:
-            try:
-                if plan is None:
-                    plan = self._plan(batch)
-                upserted = self._execute(plan)
-                break
-            except Exception as exc:
-                if not is_transient(exc):
-                    raise
-                attempt += 1
-                if attempt > self.retry_times:
-                    raise StorageUnavailable(
-                        f"database unavailable after {self.retry_times} retries: {exc}"
-                    ) from exc
-                delay = min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
-                self.stats.inc_value("storage/retries")
-                logger.warning("database write failed (%s); retry %d/%d in %.1fs",
-                               exc.__class__.__name__, attempt, self.retry_times, delay)
-                time.sleep(delay)
+        try:
+            while True:
+                try:
+                    self._ensure_view()
+                    if plan is None:
+                        plan = self._plan(batch)
+                    self._execute(plan)
+                    break
+                except Exception as exc:
+                    if not is_transient(exc):
+                        raise
+                    attempt += 1
+                    if attempt > self.retry_times:
+                        raise StorageUnavailable(
+                            f"database unavailable after {self.retry_times} retries: {exc}"
+                        ) from exc
+                    delay = min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
+                    self.stats.inc_value("storage/retries")
+                    logger.warning("database write failed (%s); retry %d/%d in %.1fs",
+                                   exc.__class__.__name__, attempt, self.retry_times, delay)
+                    time.sleep(delay)
+        finally:
+            self.stats.inc_value("storage/ms_total", (time.perf_counter() - started) * 1000)
         self.stats.inc_value("storage/batches")
-        for _id, outcome in plan.outcomes:
-            if outcome in ("new", "duplicate") and _id not in upserted:
-                outcome = "unchanged"  # another writer stored it first
-            self.stats.inc_value(f"articles/{outcome}")
+        for outcomes in plan.outcomes.values():
+            for outcome in outcomes:
+                self.stats.inc_value(f"articles/{outcome}")
 
     def _plan(self, batch: list[dict[str, Any]]) -> _Plan:
-        articles = self.db[ARTICLES]
+        """Decide every write from the view; reads only the previous version of a known
+        article whose content changed (by ``_id``)."""
+        view = self._ensure_view()
         plan = _Plan(batch=batch)
-        ids = list(dict.fromkeys(a["_id"] for a in batch))
-        projection = {f: 1 for f in (*REVISION_FIELDS, "first_seen", "updated_at")}
-        stored = {d["_id"]: d for d in articles.find({"_id": {"$in": ids}}, projection)}
-        in_batch: dict[str, dict[str, Any]] = {}
+        # Earlier copies in this batch: _id -> the document a revision would record.
+        in_batch: dict[str, dict[str, Any] | None] = {}
         for art in batch:
             _id = art["_id"]
-            prev = in_batch.get(_id) or stored.get(_id)
-            if prev is None:
+            for url in art["aliases"]:
+                if url not in view.owner:
+                    plan.owners.setdefault(url, _id)
+            version = plan.versions.get(_id) or view.articles.get(_id)
+            if version is None:
                 outcome = "duplicate" if art.get("duplicate_of") else "new"
-            elif art.get("merge_only") or (
-                    prev.get("content_hash") == art["content_hash"]
-                    and prev.get("title") == art["title"]):
+                plan.inserts.append(self._new_doc(art, plan.now))
+                plan.new_ids.add(_id)
+            elif art.get("merge_only") or version == (art["content_hash"], art["title"]):
                 outcome = "unchanged"
+                plan.updates.append(self._touch_op(art, plan.now))
             else:
                 outcome = "updated"
-                plan.revisions.append(self._revision_op(_id, prev, plan.now))
-            if outcome == "unchanged":
-                plan.articles.append(self._touch_op(art, plan.now))
-            else:
-                plan.articles.append(self._full_op(art, plan.now))
-            plan.outcomes.append((_id, outcome))
+                prev = in_batch.get(_id)
+                if prev is None:
+                    prev = self.db[ARTICLES].find_one({"_id": _id}, PREVIOUS_FIELDS)
+                if prev is not None:
+                    plan.revisions.append(self._revision_op(_id, prev, plan.now))
+                plan.updates.append(self._full_op(art, plan.now))
+            plan.outcomes.setdefault(_id, []).append(outcome)
             if outcome != "unchanged":
-                in_batch[_id] = {**art, "last_seen": plan.now,
-                                 "first_seen": (prev or {}).get("first_seen", plan.now),
+                plan.versions[_id] = (art["content_hash"], art["title"])
+                first = (in_batch.get(_id) or {}).get("first_seen", plan.now)
+                in_batch[_id] = {**art, "last_seen": plan.now, "first_seen": first,
                                  "updated_at": plan.now}
-            elif _id not in in_batch:
-                in_batch[_id] = {**prev, "last_seen": plan.now}
+            else:
+                in_batch.setdefault(_id, None)
         return plan
+
+    @staticmethod
+    def _new_doc(art: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """The whole document of an article known to be new (what ``_full_op`` would
+        create by upserting)."""
+        doc = {"_id": art["_id"]}
+        doc.update((k, v) for k, v in art.items() if k not in (*INSERT_ONLY, *NOT_STORED))
+        doc.update((k, art.get(k)) for k in INSERT_ONLY)
+        doc.update(first_seen=now, last_seen=now, updated_at=now, fetch_count=1,
+                   aliases=list(dict.fromkeys(art["aliases"])))
+        return doc
 
     @staticmethod
     def _full_op(art: dict[str, Any], now: datetime) -> _Op:
@@ -318,71 +451,137 @@ class ArticleWriter:
             "first_seen"), seen_until=seen_until, replaced_at=now)
         return _Op({"_id": hashlib.sha1(key.encode()).hexdigest()}, {"$setOnInsert": doc})
 
-    def _execute(self, plan: _Plan) -> set[str]:
-        """Run a plan's writes; return the ids of the articles it created."""
+    def _execute(self, plan: _Plan) -> None:
+        """Run a plan's writes, then bring the view up to date."""
+        articles = self.db[ARTICLES]
         if plan.revisions:
             _, _, n = bulk(self.db[REVISIONS], plan.revisions)
             self.stats.inc_value("revisions/new", n)
-        upserted, _, _ = bulk(self.db[ARTICLES], plan.articles)
+        for doc in insert(articles, plan.inserts):
+            self._insert_lost(plan, doc)
+        bulk(articles, plan.updates, ordered=True)
         self._write_links(plan)
-        return upserted
+        view = self.view
+        assert view is not None
+        for art in plan.batch:
+            view.add_article(art["_id"], *plan.versions.get(
+                art["_id"], view.articles.get(art["_id"], (art["content_hash"], art["title"]))),
+                urls=art["aliases"])
+        self._back_fill({url for art in plan.batch for url in art["aliases"]})
+
+    def _insert_lost(self, plan: _Plan, doc: dict[str, Any]) -> None:
+        """A new article's insert met a stored document: another writer's, or this plan's
+        own from an attempt cut short by a lost connection.  Store it as a known article."""
+        _id = doc["_id"]
+        articles = self.db[ARTICLES]
+        prev = articles.find_one({"_id": _id}, {**PREVIOUS_FIELDS, "fetch_count": 1})
+        if prev is not None and prev.get("first_seen") == plan.now and (
+                prev.get("content_hash") == doc["content_hash"]):
+            return  # this plan's own insert, before a retry
+        art = next(a for a in plan.batch if a["_id"] == _id)
+        outcomes = plan.outcomes[_id]
+        if prev is None or art.get("merge_only") or (
+                prev.get("content_hash"), prev.get("title")) == (doc["content_hash"],
+                                                                 doc["title"]):
+            outcomes[0] = "unchanged"  # another writer stored it first
+            op = self._touch_op(art, plan.now)
+        else:
+            outcomes[0] = "updated"
+            _, _, n = bulk(self.db[REVISIONS], [self._revision_op(_id, prev, plan.now)])
+            self.stats.inc_value("revisions/new", n)
+            op = self._full_op(art, plan.now)
+        bulk(articles, [op])
+        plan.new_ids.discard(_id)
 
     def _write_links(self, plan: _Plan) -> None:
-        """Back-fill edges waiting for these articles, then upsert the batch's edges.
-
-        Reads first, so that the writes are few: one query finds the waiting edges, one the
-        stored edges of the batch, one the targets to resolve; unchanged edges then move
-        ``last_seen`` in a single ``update_many``.
-        """
-        links = self.db[LINKS]
-        owner: dict[str, str] = {}
-        for art in plan.batch:
-            for url in art["aliases"]:
-                owner.setdefault(url, art["_id"])
-        waiting: dict[str, list[str]] = {}
-        for edge in links.find({"to_url": {"$in": list(owner)}, "to_id": None}, {"to_url": 1}):
-            waiting.setdefault(owner[edge["to_url"]], []).append(edge["_id"])
-        bulk(links, [_Op({"_id": {"$in": ids}}, {"$set": {"to_id": target}}, upsert=False,
-                         many=True) for target, ids in waiting.items()])
+        """Insert the edges of new articles; update those of known ones by ``_id`` and
+        insert the ones that matched nothing.  Targets resolve from the view."""
+        view = self.view
+        assert view is not None
         edges = {e["_id"]: e for a in plan.batch for e in build_links(a)}
         if not edges:
             return
-        stored = {d["_id"]: d for d in links.find({"_id": {"$in": list(edges)}},
-                                                  {"text": 1, "position": 1, "to_id": 1})}
-        unresolved = list({e["to_url"] for _id, e in edges.items()
-                           if not (stored.get(_id) or {}).get("to_id")})
-        known: dict[str, str] = {}
-        if unresolved:
-            for doc in self.db[ARTICLES].find({"aliases": {"$in": unresolved}}, {"aliases": 1}):
-                for url in doc.get("aliases", []):
-                    known.setdefault(url, doc["_id"])
-        touched, ops = [], []
+        new_docs, updates = [], []
         for _id, edge in edges.items():
-            old = stored.get(_id)
-            resolvable = edge["to_url"] in known
-            if old is not None and old.get("text") == edge["text"] and (
-                    old.get("position") == edge["position"]) and not (
-                    resolvable and not old.get("to_id")):
-                touched.append(_id)
+            target = view.owner.get(edge["to_url"]) or plan.owners.get(edge["to_url"])
+            if edge["from_id"] in plan.new_ids:
+                new_docs.append(self._edge_doc(edge, target, plan.now))
                 continue
             fields = {"text": edge["text"], "position": edge["position"], "last_seen": plan.now}
-            on_insert = {"from_id": edge["from_id"], "to_url": edge["to_url"],
-                         "label": edge["label"], "first_seen": plan.now}
-            if resolvable:
-                fields["to_id"] = known[edge["to_url"]]
+            if target is not None:
+                fields["to_id"] = target
+            updates.append(_Op({"_id": _id}, {"$set": fields}, upsert=False))
+        links = self.db[LINKS]
+        matched = 0
+        if updates:
+            _, matched, _ = bulk(links, updates)
+            if matched < len(updates):
+                # Some edges are new: find which, one write each, and insert those.
+                matched = 0
+                for op in updates:
+                    if links.update_one(op.filter, op.update).matched_count:
+                        matched += 1
+                    else:
+                        edge = edges[op.filter["_id"]]
+                        new_docs.append(self._edge_doc(edge, op.update["$set"].get("to_id"),
+                                                       plan.now))
+        inserted = len(new_docs)
+        for doc in insert(links, new_docs):
+            inserted -= 1
+            matched += 1
+            set_fields = {"text": doc["text"], "position": doc["position"],
+                          "last_seen": plan.now}
+            on_insert = {k: doc[k] for k in ("from_id", "to_url", "label", "first_seen")}
+            if doc["to_id"] is not None:
+                set_fields["to_id"] = doc["to_id"]
             else:
                 on_insert["to_id"] = None
-            ops.append(_Op({"_id": _id}, {"$set": fields, "$setOnInsert": on_insert}))
-        if touched:
-            ops.append(_Op({"_id": {"$in": touched}}, {"$set": {"last_seen": plan.now}},
-                           upsert=False, many=True))
-        upserted, _, _ = bulk(links, ops)
-        self.stats.inc_value("links/new", len(upserted))
-        self.stats.inc_value("links/updated", len(stored))
+            bulk(links, [_Op({"_id": doc["_id"]}, {"$set": set_fields,
+                                                    "$setOnInsert": on_insert})])
+        for doc in new_docs:
+            if doc["to_id"] is None:
+                view.add_pending(doc["to_url"], doc["_id"])
+        self.stats.inc_value("links/new", inserted)
+        self.stats.inc_value("links/updated", matched)
+
+    @staticmethod
+    def _edge_doc(edge: dict[str, Any], target: str | None, now: datetime) -> dict[str, Any]:
+        return {"_id": edge["_id"], "from_id": edge["from_id"], "to_url": edge["to_url"],
+                "label": edge["label"], "text": edge["text"], "position": edge["position"],
+                "first_seen": now, "last_seen": now, "to_id": target}
 
 
-def bulk(coll: Collection, ops: Iterable[_Op]) -> tuple[set[Any], int, int]:
-    """Unordered bulk write; return (upserted ids, matched count, upserted count).
+def insert(coll: Collection, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Unordered ``insert_many``; return the documents that met a duplicate key."""
+    if not docs:
+        return []
+    try:
+        coll.insert_many(docs, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if not errors or any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        if exc.details.get("nInserted", 0) + len(errors) == len(docs):
+            return [docs[e["index"]] for e in errors]
+        return _insert_one_by_one(coll, docs)  # a server that stopped at the first error
+    except KeyError:
+        return _insert_one_by_one(coll, docs)
+    return []
+
+
+def _insert_one_by_one(coll: Collection, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    lost = []
+    for doc in docs:
+        try:
+            coll.insert_one(doc)
+        except DuplicateKeyError:
+            lost.append(doc)
+    return lost
+
+
+def bulk(coll: Collection, ops: Iterable[_Op], *,
+         ordered: bool = False) -> tuple[set[Any], int, int]:
+    """Bulk write; return (upserted ids, matched count, upserted count).
 
     Upserts racing another writer on the same ``_id`` fail with a duplicate-key error; they
     are replayed one by one and then match the other writer's document.  FerretDB answers a
@@ -392,7 +591,7 @@ def bulk(coll: Collection, ops: Iterable[_Op]) -> tuple[set[Any], int, int]:
     if not ops:
         return set(), 0, 0
     try:
-        result = coll.bulk_write([op.request() for op in ops], ordered=False)
+        result = coll.bulk_write([op.request() for op in ops], ordered=ordered)
     except BulkWriteError as exc:
         errors = exc.details.get("writeErrors", [])
         if not errors or any(e.get("code") != DUPLICATE_KEY for e in errors):
@@ -400,8 +599,11 @@ def bulk(coll: Collection, ops: Iterable[_Op]) -> tuple[set[Any], int, int]:
         details = exc.details
         upserted = {u["_id"] for u in details.get("upserted", [])}
         matched = details.get("nMatched", 0)
-        for err in errors:
-            more, n = _replay(coll, ops[err["index"]])
+        failed = [err["index"] for err in errors]
+        if ordered:  # the rest after the first error did not run
+            failed += range(failed[0] + 1, len(ops))
+        for index in failed:
+            more, n = _replay(coll, ops[index])
             upserted |= more
             matched += n
         return upserted, matched, len(upserted)
