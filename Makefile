@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv demo test lint eval bench ferretdb lock clean
+.PHONY: help venv demo test lint eval bench bench-scale ferretdb lock clean
 
 help:
 	@echo "make demo   - set up, start a local database and the offline mirror, crawl it, print a summary"
@@ -13,6 +13,7 @@ help:
 	@echo "make lint   - ruff"
 	@echo "make eval   - extraction benchmark: newscrawl vs plain trafilatura"
 	@echo "make bench  - throughput/memory benchmark (PAGES=2000)"
+	@echo "make bench-scale - the benchmark at 1k, 5k and 10k pages (memory growth)"
 	@echo "make ferretdb - build the local FerretDB server (done on demand otherwise)"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -38,6 +39,9 @@ eval: $(STAMP)
 PAGES ?= 2000
 bench: $(STAMP)
 	$(VENV)/bin/newscrawl bench --pages $(PAGES)
+
+bench-scale: $(STAMP)
+	$(VENV)/bin/newscrawl bench --pages 1000 5000 10000 --output bench-results/scale.json
 
 ferretdb: $(STAMP)
 	$(VENV)/bin/newscrawl db build
