@@ -291,3 +291,17 @@ def test_restored_article_with_new_related_links_inserts_only_those(mongo_db):
     assert edges[f"{BASE}/2024/05/01/c/"]["to_id"] is None
     assert stats["links/new"] == 2 and stats["links/updated"] == 1
     assert stats["articles/unchanged"] == 1
+
+
+def test_restoring_a_large_batch_updates_every_article(mongo_db):
+    # FerretDB stops answering on one bulk command updating 100+ documents: chunked.
+    ensure_schema(mongo_db)
+    stats = Counts()
+    writer = ArticleWriter(mongo_db, stats=stats, batch_size=150)
+    items = [make_item(f"bulk{i}", i, related=[link_to(f"bulk{i + 1}")]) for i in range(120)]
+    writer.write_batch([doc(i) for i in items])
+    writer.write_batch([doc(i) for i in items])
+    assert stats["articles/new"] == 120 and stats["articles/unchanged"] == 120
+    assert mongo_db.articles.count_documents({"fetch_count": 2}) == 120
+    assert stats["links/new"] == 120 and stats["links/updated"] == 120
+    assert mongo_db.links.count_documents({"to_id": None}) == 1

@@ -62,6 +62,9 @@ logger = logging.getLogger(__name__)
 DUPLICATE_KEY = 11000
 # URLs per reconciliation query: one query for any realistic number of pending targets.
 RECONCILE_CHUNK = 10000
+# Updates per bulk command: FerretDB 1.24 (SQLite) stops answering on a bulk write that
+# updates 100 or more existing documents.
+BULK_CHUNK = 50
 PREVIOUS_FIELDS = {f: 1 for f in (*REVISION_FIELDS, "first_seen", "updated_at")}
 
 
@@ -581,13 +584,26 @@ def _insert_one_by_one(coll: Collection, docs: list[dict[str, Any]]) -> list[dic
 
 def bulk(coll: Collection, ops: Iterable[_Op], *,
          ordered: bool = False) -> tuple[set[Any], int, int]:
-    """Bulk write; return (upserted ids, matched count, upserted count).
+    """Bulk write in commands of at most ``BULK_CHUNK`` operations; return (upserted ids,
+    matched count, upserted count)."""
+    ops = list(ops)
+    upserted: set[Any] = set()
+    matched = 0
+    for start in range(0, len(ops), BULK_CHUNK):
+        more, n, _ = _bulk(coll, ops[start:start + BULK_CHUNK], ordered=ordered)
+        upserted |= more
+        matched += n
+    return upserted, matched, len(upserted)
+
+
+def _bulk(coll: Collection, ops: list[_Op], *,
+          ordered: bool = False) -> tuple[set[Any], int, int]:
+    """One bulk write; return (upserted ids, matched count, upserted count).
 
     Upserts racing another writer on the same ``_id`` fail with a duplicate-key error; they
     are replayed one by one and then match the other writer's document.  FerretDB answers a
     bulk write with errors without the counts pymongo expects (``KeyError``): replay too.
     """
-    ops = list(ops)
     if not ops:
         return set(), 0, 0
     try:
