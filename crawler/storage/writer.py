@@ -120,6 +120,7 @@ class _Plan:
     versions: dict[str, tuple[str, str]] = field(default_factory=dict)  # _id -> (hash, title)
     owners: dict[str, str] = field(default_factory=dict)  # URL -> _id, this batch's
     new_ids: set[str] = field(default_factory=set)  # articles inserted by this plan
+    attempts: int = 0
 
 
 class _View:
@@ -456,6 +457,7 @@ class ArticleWriter:
 
     def _execute(self, plan: _Plan) -> None:
         """Run a plan's writes, then bring the view up to date."""
+        plan.attempts += 1
         articles = self.db[ARTICLES]
         if plan.revisions:
             _, _, n = bulk(self.db[REVISIONS], plan.revisions)
@@ -478,9 +480,9 @@ class ArticleWriter:
         _id = doc["_id"]
         articles = self.db[ARTICLES]
         prev = articles.find_one({"_id": _id}, {**PREVIOUS_FIELDS, "fetch_count": 1})
-        if prev is not None and prev.get("first_seen") == plan.now and (
+        if plan.attempts > 1 and prev is not None and prev.get("first_seen") == plan.now and (
                 prev.get("content_hash") == doc["content_hash"]):
-            return  # this plan's own insert, before a retry
+            return  # this plan's own insert, from the attempt cut short
         art = next(a for a in plan.batch if a["_id"] == _id)
         outcomes = plan.outcomes[_id]
         if prev is None or art.get("merge_only") or (
