@@ -88,7 +88,7 @@ def _cli(*args: str) -> list[str]:
 def start_mirror(pages: int) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         _cli("mirror", "serve", "--articles", str(pages), "--port", "0", "--no-traps"),
-        stdout=subprocess.PIPE, text=True, start_new_session=True,
+        stdout=subprocess.PIPE, text=True,
     )
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()

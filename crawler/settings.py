@@ -61,6 +61,7 @@ NEWSCRAWL_FERRETDB_BUILD_TIMEOUT = 900  # seconds for `go build`
 NEWSCRAWL_DB_START_TIMEOUT = 30  # seconds until a started server must answer ping
 NEWSCRAWL_DB_STOP_TIMEOUT = 10  # seconds between SIGTERM and SIGKILL
 NEWSCRAWL_DB_CONNECT_TIMEOUT_MS = 5000  # server selection timeout of connect()
+NEWSCRAWL_DB_SOCKET_TIMEOUT_MS = 120_000  # one operation; a hung server then fails and retries
 
 # --- newscrawl defaults -----------------------------------------------------------------
 # Site profile name or path; set by ``newscrawl crawl SITE`` or ``-a site=...``.

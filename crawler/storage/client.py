@@ -123,6 +123,8 @@ def connect(
     options: dict[str, Any] = {
         "serverSelectionTimeoutMS": timeout_ms,
         "connectTimeoutMS": timeout_ms,
+        # A server that hangs (rather than dies) becomes a timeout the writer retries.
+        "socketTimeoutMS": int(server.setting("NEWSCRAWL_DB_SOCKET_TIMEOUT_MS")),
         "appname": "newscrawl",
         "tz_aware": True,
     }
