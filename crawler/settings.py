@@ -166,5 +166,8 @@ NEWSCRAWL_STORE_QUEUE_SIZE = 1000
 NEWSCRAWL_STORE_RETRY_TIMES = 5
 NEWSCRAWL_STORE_RETRY_BACKOFF = 0.5
 NEWSCRAWL_STORE_RETRY_BACKOFF_MAX = 10.0
+# Edges whose target is not stored yet are held in memory (about 300 bytes each) and
+# inserted once with their target; above this many, the oldest are inserted pending.
+NEWSCRAWL_STORE_HELD_LINKS_MAX = 200000
 # Documents fetched per round trip by ``newscrawl export``.
 NEWSCRAWL_EXPORT_BATCH_SIZE = 500

@@ -212,18 +212,84 @@ def test_target_stored_in_a_later_batch_of_the_thread_gets_to_id(mongo_db):
     writer.put(doc(source))
     writer.put(doc(make_item("other", 2)))  # first batch: source and an unrelated article
     assert writer.flush(timeout=30)
-    assert to_ids(mongo_db, source) == {"t1": None, "t2": None}
+    assert to_ids(mongo_db, source) == {}  # targets unknown: held, not inserted
     writer.put(doc(make_item("t1", 3)))
     writer.put(doc(make_item("x", 4)))  # second batch, by size
     assert writer.flush(timeout=30)
-    assert to_ids(mongo_db, source) == {"t1": article_id(f"{BASE}/2024/05/01/t1/"), "t2": None}
+    assert to_ids(mongo_db, source) == {"t1": article_id(f"{BASE}/2024/05/01/t1/")}
     t2 = make_item("t2-renamed", 5)
     t2.aliases.append(f"{BASE}/2024/05/01/t2/")  # reached only through an alias
     writer.put(doc(t2))
     writer.close(timeout=30)
     assert to_ids(mongo_db, source)["t2"] == article_id(t2.canonical_url)
-    assert stats["links/back_filled"] == 2 and stats["links/new"] == 2
-    assert stats["storage/batches"] == 3 and stats["storage/ms_total"] > 0
+    # Each edge was inserted once, complete: never updated afterwards.
+    for edge in mongo_db.links.find({}):
+        assert edge["first_seen"] == edge["last_seen"]
+    assert stats["links/new"] == 2 and stats["links/back_filled"] == 0
+
+
+def test_edges_still_held_at_close_are_inserted_pending(mongo_db):
+    ensure_schema(mongo_db)
+    stats = Counts()
+    writer = ArticleWriter(mongo_db, stats=stats, batch_size=10, flush_interval=60)
+    writer.load()
+    writer.start()
+    source = make_item("src", 1, related=[link_to("gone"), link_to("t1", "latest")])
+    writer.put(doc(source))
+    assert writer.flush(timeout=30)
+    assert mongo_db.links.count_documents({}) == 0
+    writer.close(timeout=30)
+    assert to_ids(mongo_db, source) == {"gone": None, "t1": None}
+    assert stats["links/new"] == 2
+    # A later run stores a target: the pending edge is back-filled then.
+    later_stats = Counts()
+    later = ArticleWriter(mongo_db, stats=later_stats)
+    later.write_batch([doc(make_item("t1", 2))])
+    assert to_ids(mongo_db, source)["t1"] == article_id(f"{BASE}/2024/05/01/t1/")
+    assert later_stats["links/back_filled"] == 1
+
+
+def test_held_edges_above_the_cap_are_inserted_pending_oldest_first(mongo_db):
+    ensure_schema(mongo_db)
+    stats = Counts()
+    writer = ArticleWriter(mongo_db, stats=stats, batch_size=1, flush_interval=60,
+                           held_links_max=2)
+    writer.load()
+    writer.start()
+    first = make_item("a", 1, related=[link_to("t1"), link_to("t2")])
+    second = make_item("b", 2, related=[link_to("t3")])
+    writer.put(doc(first))
+    writer.put(doc(second))
+    assert writer.flush(timeout=30)
+    assert len(to_ids(mongo_db, first)) == 1 and to_ids(mongo_db, second) == {}
+    assert len(writer.view.held) == 2
+    writer.put(doc(make_item("t3", 3)))
+    writer.close(timeout=30)
+    assert to_ids(mongo_db, second) == {"t3": article_id(f"{BASE}/2024/05/01/t3/")}
+    assert to_ids(mongo_db, first) == {"t1": None, "t2": None}
+    assert stats["links/new"] == 3
+
+
+def test_opening_writer_rebuilds_edges_lost_by_a_killed_crawl(mongo_db):
+    ensure_schema(mongo_db)
+    crashed = ArticleWriter(mongo_db, batch_size=1, flush_interval=60)
+    crashed.load()
+    crashed.start()
+    source = make_item("src", 1, related=[link_to("t1"), link_to("gone", "latest")])
+    crashed.put(doc(source))
+    crashed.put(doc(make_item("t1", 2, related=[link_to("src")])))
+    assert crashed.flush(timeout=30)  # then killed: never closed, "gone" edge only held
+    assert to_ids(mongo_db, source) == {"t1": article_id(f"{BASE}/2024/05/01/t1/")}
+    mongo_db.links.delete_many({"to_url": f"{BASE}/2024/05/01/t1/"})  # lost as well
+    stats = Counts()
+    ArticleWriter(mongo_db, stats=stats).load()
+    assert to_ids(mongo_db, source) == {"t1": article_id(f"{BASE}/2024/05/01/t1/"),
+                                        "gone": None}
+    assert mongo_db.links.count_documents({}) == 3
+    assert stats["links/rebuilt"] == 2 and stats["links/new"] == 2
+    again = Counts()
+    ArticleWriter(mongo_db, stats=again).load()  # nothing missing any more
+    assert again["links/rebuilt"] == 0 and mongo_db.links.count_documents({}) == 3
 
 
 def test_second_writers_article_resolves_pending_links_at_close(mongo_db):

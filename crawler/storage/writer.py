@@ -10,7 +10,15 @@ projected scan per collection) and kept up to date as it writes:
 * every stored article's ``_id`` -> (content hash, title), to tell new, changed and
   unchanged articles apart without reading them;
 * every URL (canonical or alias) -> article ``_id``, to resolve link targets;
-* the pending link targets: ``to_url`` -> ids of the edges whose ``to_id`` is still empty.
+* the pending link targets: ``to_url`` -> ids of the edges whose ``to_id`` is still empty;
+* the held edges: while the writer thread runs, an edge whose target is not stored yet is
+  kept in memory (keyed by target URL) and inserted once, with its ``to_id``, when a batch
+  stores the target; the ones still held at :meth:`ArticleWriter.close` are inserted
+  pending.  Above ``held_links_max`` the oldest are inserted pending at once.  Updating
+  an edge costs more than inserting it on FerretDB, so this saves a back-fill per edge.
+
+A crawl killed before ``close`` loses its held edges; the next writer's :meth:`load`
+rebuilds every edge missing from ``links`` from the articles' embedded ``related`` lists.
 
 With it, every write of a batch is either an ``insert_many`` of documents known to be new or
 an update addressed by ``_id``.  Both are cheap everywhere; other filters (``$in`` on
@@ -32,6 +40,7 @@ Nothing is marked as known in the database, so the next run fetches those pages 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import queue
 import threading
@@ -47,6 +56,7 @@ from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, OperationFailure
 
+from crawler import settings as defaults
 from crawler.storage.indexes import ARTICLES, LINKS, REVISIONS
 from crawler.storage.models import (
     INSERT_ONLY,
@@ -130,6 +140,21 @@ class _View:
         self.articles: dict[str, tuple[str, str]] = {}
         self.owner: dict[str, str] = {}
         self.pending: dict[str, set[str]] = {}
+        self.held: dict[str, dict[str, Any]] = {}  # edge _id -> edge doc, oldest first
+        self.held_by_url: dict[str, set[str]] = {}
+
+    def hold(self, doc: dict[str, Any]) -> None:
+        self.held.pop(doc["_id"], None)
+        self.held[doc["_id"]] = doc
+        self.held_by_url.setdefault(doc["to_url"], set()).add(doc["_id"])
+
+    def release(self, edge_id: str) -> dict[str, Any]:
+        doc = self.held.pop(edge_id)
+        ids = self.held_by_url[doc["to_url"]]
+        ids.discard(edge_id)
+        if not ids:
+            del self.held_by_url[doc["to_url"]]
+        return doc
 
     def add_article(self, _id: str, content_hash: str, title: str,
                     urls: Iterable[str]) -> None:
@@ -164,6 +189,7 @@ class ArticleWriter:
         backoff_max: float = 10.0,
         stats: Stats | None = None,
         on_fatal: Callable[[StorageUnavailable], None] | None = None,
+        held_links_max: int = defaults.NEWSCRAWL_STORE_HELD_LINKS_MAX,
     ) -> None:
         self.db = db
         self.batch_size = max(1, batch_size)
@@ -173,6 +199,10 @@ class ArticleWriter:
         self.backoff_max = backoff_max
         self.stats: Stats = stats if stats is not None else Counts()
         self.on_fatal = on_fatal
+        self.held_links_max = max(0, held_links_max)
+        # Edges are held only while the thread runs (start() ... close() inserts them all);
+        # direct write_batch() callers get every edge inserted at once.
+        self.hold_links = False
         self.failed: StorageUnavailable | None = None
         self.unstored: list[str] = []
         self.view: _View | None = None
@@ -185,20 +215,45 @@ class ArticleWriter:
         targets are already stored, e.g. by a writer that ran alongside an earlier one."""
         started = time.perf_counter()
         view = _View()
+        expected: dict[str, dict[str, Any]] = {}
         for doc in self.db[ARTICLES].find({}, {"content_hash": 1, "title": 1, "aliases": 1,
-                                               "canonical_url": 1}, batch_size=2000):
+                                               "canonical_url": 1, "related": 1},
+                                          batch_size=2000):
             urls = [doc.get("canonical_url"), *(doc.get("aliases") or ())]
             view.add_article(doc["_id"], doc.get("content_hash"), doc.get("title"),
                              (u for u in urls if u))
-        for edge in self.db[LINKS].find({"to_id": None}, {"to_url": 1}, batch_size=5000):
-            if edge.get("to_url"):
+            if doc.get("related") and doc.get("canonical_url"):
+                expected.update((e["_id"], e) for e in build_links(doc))
+        for edge in self.db[LINKS].find({}, {"to_url": 1, "to_id": 1}, batch_size=5000):
+            expected.pop(edge["_id"], None)
+            if edge.get("to_url") and edge.get("to_id") is None:
                 view.add_pending(edge["to_url"], edge["_id"])
         self.view = view
+        rebuilt = self._rebuild(list(expected.values()))
         resolved = self._back_fill(list(view.pending))
         self.stats.inc_value("storage/load_ms", (time.perf_counter() - started) * 1000)
         logger.debug("writer view: %d article(s), %d URL(s), %d pending target(s); "
                      "%d edge(s) resolved", len(view.articles), len(view.owner),
                      len(view.pending), resolved)
+        if rebuilt:
+            logger.info("rebuilt %d link(s) missing since an interrupted crawl", rebuilt)
+
+    def _rebuild(self, edges: list[dict[str, Any]]) -> int:
+        """Insert edges of stored articles missing from ``links`` (a crawl killed while
+        holding them), with their ``to_id`` when the target is stored, else pending."""
+        if not edges:
+            return 0
+        view = self.view
+        assert view is not None
+        now = utcnow()
+        docs = [self._edge_doc(e, view.owner.get(e["to_url"]), now) for e in edges]
+        inserted, _ = self._insert_edges(docs)
+        for doc in docs:
+            if doc["to_id"] is None:
+                view.add_pending(doc["to_url"], doc["_id"])
+        self.stats.inc_value("links/new", inserted)
+        self.stats.inc_value("links/rebuilt", inserted)
+        return inserted
 
     def _ensure_view(self) -> _View:
         if self.view is None:
@@ -245,6 +300,7 @@ class ArticleWriter:
 
     # --- producer side (any thread) ---------------------------------------------------------
     def start(self) -> None:
+        self.hold_links = self.held_links_max > 0
         self._thread = threading.Thread(target=self._run, name="newscrawl-writer", daemon=True)
         self._thread.start()
 
@@ -274,9 +330,16 @@ class ArticleWriter:
             self._thread = None
         if self.failed is None:
             try:
+                if self.view is not None and self.view.held:
+                    started = time.perf_counter()
+                    self._insert_held(list(self.view.held))
+                    self.stats.inc_value("storage/ms_total",
+                                         (time.perf_counter() - started) * 1000)
                 self.reconcile()
-            except Exception as exc:  # the articles are stored; a later open resolves them
-                logger.warning("could not resolve pending link targets at close: %r", exc)
+            except Exception as exc:  # the articles are stored; a later open rebuilds them
+                logger.warning("could not store held or resolve pending links at close: %r",
+                               exc)
+        self.hold_links = False
 
     # --- writer thread ------------------------------------------------------------------------
     def _run(self) -> None:
@@ -472,7 +535,11 @@ class ArticleWriter:
             view.add_article(art["_id"], *plan.versions.get(
                 art["_id"], view.articles.get(art["_id"], (art["content_hash"], art["title"]))),
                 urls=art["aliases"])
-        self._back_fill({url for art in plan.batch for url in art["aliases"]})
+        urls = {url for art in plan.batch for url in art["aliases"]}
+        held = [i for url in urls for i in sorted(view.held_by_url.get(url, ()))]
+        if held:
+            self._insert_held(held)
+        self._back_fill(urls)
 
     def _insert_lost(self, plan: _Plan, doc: dict[str, Any]) -> None:
         """A new article's insert met a stored document: another writer's, or this plan's
@@ -499,18 +566,27 @@ class ArticleWriter:
         plan.new_ids.discard(_id)
 
     def _write_links(self, plan: _Plan) -> None:
-        """Insert the edges of new articles; update those of known ones by ``_id`` and
-        insert the ones that matched nothing.  Targets resolve from the view."""
+        """Insert the edges of new articles whose targets are stored (held otherwise, see
+        the module docstring); update those of known ones by ``_id`` and insert (or hold)
+        the ones that matched nothing.  Targets resolve from the view."""
         view = self.view
         assert view is not None
         edges = {e["_id"]: e for a in plan.batch for e in build_links(a)}
         if not edges:
             return
-        new_docs, updates = [], []
+        new_docs, updates, held = [], [], []
+
+        def add(doc: dict[str, Any]) -> None:
+            (held if doc["to_id"] is None and self.hold_links else new_docs).append(doc)
+
         for _id, edge in edges.items():
             target = view.owner.get(edge["to_url"]) or plan.owners.get(edge["to_url"])
+            if _id in view.held:  # not in the database yet: refresh the held copy
+                view.held[_id].update(text=edge["text"], position=edge["position"],
+                                      last_seen=plan.now)
+                continue
             if edge["from_id"] in plan.new_ids:
-                new_docs.append(self._edge_doc(edge, target, plan.now))
+                add(self._edge_doc(edge, target, plan.now))
                 continue
             fields = {"text": edge["text"], "position": edge["position"], "last_seen": plan.now}
             if target is not None:
@@ -527,15 +603,44 @@ class ArticleWriter:
                     if links.update_one(op.filter, op.update).matched_count:
                         matched += 1
                     else:
-                        edge = edges[op.filter["_id"]]
-                        new_docs.append(self._edge_doc(edge, op.update["$set"].get("to_id"),
-                                                       plan.now))
-        inserted = len(new_docs)
-        for doc in insert(links, new_docs):
-            inserted -= 1
-            matched += 1
+                        add(self._edge_doc(edges[op.filter["_id"]],
+                                           op.update["$set"].get("to_id"), plan.now))
+        inserted, more = self._insert_edges(new_docs)
+        for doc in new_docs:
+            if doc["to_id"] is None:
+                view.add_pending(doc["to_url"], doc["_id"])
+        for doc in held:
+            view.hold(doc)
+        self.stats.inc_value("links/new", inserted)
+        self.stats.inc_value("links/updated", matched + more)
+        over = len(view.held) - self.held_links_max
+        if over > 0:
+            self._insert_held(list(itertools.islice(view.held, over)))
+
+    def _insert_held(self, edge_ids: list[str]) -> None:
+        """Insert held edges with their ``to_id`` (pending when the target is still
+        unknown), then forget them."""
+        view = self.view
+        assert view is not None
+        docs = [{**view.held[i], "to_id": view.owner.get(view.held[i]["to_url"])}
+                for i in edge_ids]
+        inserted, matched = self._insert_edges(docs)
+        for doc in docs:
+            view.release(doc["_id"])
+            if doc["to_id"] is None:
+                view.add_pending(doc["to_url"], doc["_id"])
+        self.stats.inc_value("links/new", inserted)
+        if matched:
+            self.stats.inc_value("links/updated", matched)
+
+    def _insert_edges(self, docs: list[dict[str, Any]]) -> tuple[int, int]:
+        """Insert whole edge documents; one that meets a stored edge (another writer's, or
+        an attempt cut short) is merged into it instead.  Returns (inserted, merged)."""
+        links = self.db[LINKS]
+        lost = insert(links, docs)
+        for doc in lost:
             set_fields = {"text": doc["text"], "position": doc["position"],
-                          "last_seen": plan.now}
+                          "last_seen": doc["last_seen"]}
             on_insert = {k: doc[k] for k in ("from_id", "to_url", "label", "first_seen")}
             if doc["to_id"] is not None:
                 set_fields["to_id"] = doc["to_id"]
@@ -543,11 +648,7 @@ class ArticleWriter:
                 on_insert["to_id"] = None
             bulk(links, [_Op({"_id": doc["_id"]}, {"$set": set_fields,
                                                     "$setOnInsert": on_insert})])
-        for doc in new_docs:
-            if doc["to_id"] is None:
-                view.add_pending(doc["to_url"], doc["_id"])
-        self.stats.inc_value("links/new", inserted)
-        self.stats.inc_value("links/updated", matched)
+        return len(docs) - len(lost), len(lost)
 
     @staticmethod
     def _edge_doc(edge: dict[str, Any], target: str | None, now: datetime) -> dict[str, Any]:
