@@ -74,7 +74,7 @@ def summarise(db: Any, elapsed: float) -> dict[str, Any]:
                                  if k.startswith("dedup/") and isinstance(v, int)
                                  and k != "dedup/new"),
         "items_dropped": stats.get("item_dropped_count", 0),
-        "errors": stats.get("log_count/ERROR", 0),
+        "errors": stats.get("errors/total", 0),  # failed requests (404s, timeouts...)
         "extract_failed": stats.get("extract/failed", 0),
         "elapsed_s": round(elapsed, 1),
     }
