@@ -340,8 +340,8 @@ START_AND_WAIT = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_signal_to_owner_stops_server_and_removes_dir(signum: int) -> None:
+def start_owner() -> tuple[subprocess.Popen[str], str, str]:
+    """A process that starts a server and waits; with the server's pid and data dir."""
     proc = subprocess.Popen(
         [sys.executable, "-c", START_AND_WAIT],
         cwd=ROOT,
@@ -352,6 +352,12 @@ def test_signal_to_owner_stops_server_and_removes_dir(signum: int) -> None:
     )
     assert proc.stdout is not None
     pid_text, data_dir = proc.stdout.readline().split()
+    return proc, pid_text, data_dir
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signal_to_owner_stops_server_and_removes_dir(signum: int) -> None:
+    proc, pid_text, data_dir = start_owner()
     assert not gone(int(pid_text))
     proc.send_signal(signum)
     proc.wait(30)
@@ -360,16 +366,7 @@ def test_signal_to_owner_stops_server_and_removes_dir(signum: int) -> None:
 
 
 def test_server_dies_with_its_owner(tmp_path: Path) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", START_AND_WAIT],
-        cwd=ROOT,
-        env=clean_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    pid_text, data_dir = proc.stdout.readline().split()
+    proc, pid_text, data_dir = start_owner()
     try:
         proc.kill()  # no chance to clean up: the parent-death signal stops the server
         proc.wait(30)

@@ -482,12 +482,7 @@ class ArticleWriter:
         fields["updated_at"] = now
         on_insert = {k: art.get(k) for k in INSERT_ONLY}
         on_insert["first_seen"] = now
-        return _Op({"_id": art["_id"]}, {
-            "$set": fields,
-            "$setOnInsert": on_insert,
-            "$inc": {"fetch_count": 1},
-            "$addToSet": {"aliases": {"$each": art["aliases"]}},
-        })
+        return _fetch_op(art, fields, on_insert)
 
     @staticmethod
     def _touch_op(art: dict[str, Any], now: datetime) -> _Op:
@@ -501,12 +496,7 @@ class ArticleWriter:
         on_insert = {k: v for k, v in art.items()
                      if k not in (*NOT_STORED, *TOUCH_FIELDS)}
         on_insert.update(first_seen=now, updated_at=now)
-        return _Op({"_id": art["_id"]}, {
-            "$set": fields,
-            "$setOnInsert": on_insert,
-            "$inc": {"fetch_count": 1},
-            "$addToSet": {"aliases": {"$each": art["aliases"]}},
-        })
+        return _fetch_op(art, fields, on_insert)
 
     @staticmethod
     def _revision_op(article_id: str, prev: dict[str, Any], now: datetime) -> _Op:
@@ -683,6 +673,16 @@ def _insert_one_by_one(coll: Collection, docs: list[dict[str, Any]]) -> list[dic
         except DuplicateKeyError:
             lost.append(doc)
     return lost
+
+
+def _fetch_op(art: dict[str, Any], fields: dict[str, Any], on_insert: dict[str, Any]) -> _Op:
+    """The upsert of one fetch of an article: set, insert-only fields, count, merge URLs."""
+    return _Op({"_id": art["_id"]}, {
+        "$set": fields,
+        "$setOnInsert": on_insert,
+        "$inc": {"fetch_count": 1},
+        "$addToSet": {"aliases": {"$each": art["aliases"]}},
+    })
 
 
 def bulk(coll: Collection, ops: Iterable[_Op], *,
