@@ -145,7 +145,7 @@ def test_full_chain_stores_dedups_and_links(tmp_path, mongo_server, database):
 
 def test_database_lost_mid_crawl_stops_the_crawl(tmp_path, private_mongo_server):
     server = private_mongo_server()
-    items = [article(f"a{i}", words(10 + i)) for i in range(200)]
+    items = [article(f"a{i}", words(10 + i)) for i in range(600)]
     result = run_crawl(tmp_path, server.uri, "lost", items,
                        kill_pid=server.pid, kill_after=6, delay=0.05,
                        preload_max=0)  # dedup queries the database for every article
