@@ -34,6 +34,18 @@ class CrawlOptions:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "", [], False, 0)}
 
 
+# Options that set one setting each when given (truthy).
+OPTION_SETTINGS = {
+    "site": "NEWSCRAWL_SITE",
+    "base_url": "NEWSCRAWL_BASE_URL",
+    "discover": "NEWSCRAWL_DISCOVER",
+    "since": "NEWSCRAWL_SINCE",
+    "max_articles": "NEWSCRAWL_MAX_ARTICLES",
+    "max_pages": "NEWSCRAWL_MAX_PAGES",
+    "refresh": "NEWSCRAWL_REFRESH",
+}
+
+
 class UsageError(ValueError):
     """Bad options: exit code 2."""
 
@@ -56,20 +68,10 @@ def build_settings(opts: CrawlOptions) -> Any:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
     over: dict[str, Any] = {"NEWSCRAWL_RUN_ARGS": opts.arguments()}
-    if opts.site:
-        over["NEWSCRAWL_SITE"] = opts.site
-    if opts.base_url:
-        over["NEWSCRAWL_BASE_URL"] = opts.base_url
-    if opts.discover:
-        over["NEWSCRAWL_DISCOVER"] = opts.discover
-    if opts.since:
-        over["NEWSCRAWL_SINCE"] = opts.since
-    if opts.max_articles:
-        over["NEWSCRAWL_MAX_ARTICLES"] = opts.max_articles
-    if opts.max_pages:
-        over["NEWSCRAWL_MAX_PAGES"] = opts.max_pages
-    if opts.refresh:
-        over["NEWSCRAWL_REFRESH"] = True
+    for option, setting in OPTION_SETTINGS.items():
+        value = getattr(opts, option)
+        if value:
+            over[setting] = value
     if opts.workers is not None:
         over["NEWSCRAWL_WORKERS"] = opts.workers
     if opts.job:
