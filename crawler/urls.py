@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
@@ -22,8 +23,12 @@ _AMP_SUFFIX = re.compile(r"/amp/?$")
 _HAS_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 
 
+@lru_cache(maxsize=4096)
 def canonicalize(url: str) -> str:
-    """Return the canonical form of ``url`` (see module docstring)."""
+    """Return the canonical form of ``url`` (see module docstring).
+
+    Cached: pages of one site link the same URLs over and over (menus, "latest" blocks).
+    """
     url = safe_url_string(url.strip())
     parts = urlsplit(url)
     scheme = parts.scheme.lower() or "http"
