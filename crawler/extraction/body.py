@@ -41,6 +41,8 @@ _CJK_CHAR = re.compile(rf"[{_CJK}]")
 
 def word_count(text: str) -> int:
     """Whitespace-separated words; in scripts written without spaces, one per character."""
+    if not _CJK_CHAR.search(text):
+        return len(text.split())
     count = 0
     for token in text.split():
         cjk = len(_CJK_CHAR.findall(token))

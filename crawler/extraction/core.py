@@ -75,13 +75,15 @@ def _parse(text: str) -> lxml.html.HtmlElement | None:
     tree = lxml.html.document_fromstring(text, parser=_PARSER)
     if tree is None:
         return None
-    for count, _ in enumerate(tree.iter()):
-        if count > MAX_TREE_NODES:
-            raise ValueError("document tree too large")
+    if _TREE_NODES(tree) > MAX_TREE_NODES + 1:
+        raise ValueError("document tree too large")
     return tree
 
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+# The nodes ``tree.iter()`` visits, counted inside libxml2 (no Python proxy per node).
+_TREE_NODES = etree.XPath("count(descendant-or-self::*) + count(descendant::comment())"
+                          " + count(descendant::processing-instruction())")
 
 
 def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult:
@@ -91,7 +93,7 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
     assert data is not None
     text, encoding = decode(data, opts.content_type)
     tree = _parse(text)
-    if tree is None or not " ".join(tree.itertext()).strip():
+    if tree is None or not any(t.strip() for t in tree.itertext()):
         return ExtractionResult.failed("empty body" if tree is not None else "parse error",
                                        opts.url, encoding=encoding)
     url = opts.url
@@ -113,9 +115,10 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
                             meta.get("description"))
         body.elements = locate(tree, body.blocks)
     body.drop_heading(meta.get("title"))
+    words = body.word_count
     provenance["text"] = body.source
     body_class = sel.BODY_CLASS(tree)
-    kind, kind_source = page_type(url, profile, ld, og_type, body.word_count, opts.min_words,
+    kind, kind_source = page_type(url, profile, ld, og_type, words, opts.min_words,
                                   str(body_class[0]) if body_class else "")
     provenance["page_type"] = kind_source
 
@@ -125,12 +128,12 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
             "not an article", url, page_type=kind, title=result.title,
             canonical_url=result.canonical_url, encoding=encoding,
             provenance={"page_type": kind_source})
-    if body.word_count < opts.min_words:
+    if words < opts.min_words:
         return ExtractionResult.failed(
             "empty body", url, page_type=kind, title=result.title,
             canonical_url=result.canonical_url, encoding=encoding,
             provenance={"page_type": kind_source})
-    _fill_body(result, body)
+    _fill_body(result, body, words)
     if opts.with_related:
         result.related = related_links(tree, url, result.canonical_url, profile, body.elements)
     result.provenance = provenance
@@ -138,7 +141,7 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
     return result
 
 
-def _fill_body(result: ExtractionResult, body: Body) -> None:
+def _fill_body(result: ExtractionResult, body: Body, words: int) -> None:
     result.text = body.text
     result.markdown = body.markdown
-    result.word_count = body.word_count
+    result.word_count = words

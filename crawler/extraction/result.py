@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 PAGE_TYPES = ("article", "listing", "other")
@@ -38,4 +38,19 @@ class ExtractionResult:
         return cls(ok=False, reason=reason, url=url, **fields)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """What ``dataclasses.asdict`` gives, without its recursive deepcopy.
+
+        Values are scalars or one level of lists/dicts of scalars, so copying one level
+        deep is a deep copy.
+        """
+        data = {name: getattr(self, name) for name in _FIELDS}
+        for name in ("authors", "categories", "tags"):
+            data[name] = list(data[name])
+        data["related"] = [dict(link) for link in self.related]
+        data["provenance"] = dict(self.provenance)
+        if self.image is not None:
+            data["image"] = dict(self.image)
+        return data
+
+
+_FIELDS = tuple(f.name for f in fields(ExtractionResult))
