@@ -9,8 +9,9 @@ In order of precedence:
    a repost with small edits, stored as its own document with ``duplicate_of`` set to the
    original's id -- ``dedup/near_duplicate``.
 
-Articles of this run are looked up in memory (a datasketch ``MinHashLSH`` for step 3) because
-they may still be waiting in the writer's queue.  Stored articles are preloaded into the same
+Articles of this run are looked up in memory (a compact LSH index,
+:class:`crawler.signature_index.SignatureIndex`, for step 3) because they may still be
+waiting in the writer's queue.  Stored articles are preloaded into the same
 memory index at start when there are at most ``NEWSCRAWL_DEDUP_PRELOAD_MAX``; in larger
 collections each new article costs one indexed query (``aliases``, ``content_hash`` and the
 stored LSH ``minhash_bands``).  The preload and the lookups run on a single worker thread of
@@ -24,7 +25,6 @@ import time
 from dataclasses import dataclass
 from typing import Any, Self
 
-from datasketch import MinHashLSH
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 from scrapy.crawler import Crawler
@@ -34,8 +34,9 @@ from twisted.internet import reactor
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
-from crawler.fingerprint import NUM_PERM, band_keys, from_signature, lsh_params, similarity
+from crawler.fingerprint import band_keys, similarity
 from crawler.items import ArticleItem
+from crawler.signature_index import SignatureIndex
 from crawler.storage.indexes import ARTICLES
 from crawler.storage.models import ensure_fingerprint
 from crawler.urls import article_id
@@ -45,10 +46,12 @@ logger = logging.getLogger(__name__)
 SAME, ALIAS, NEAR_DUPLICATE, NEW = "same", "alias", "near_duplicate", "new"
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Known:
+    """What a near-duplicate match needs to know of an indexed article."""
+
+    id: str
     canonical_url: str
-    signature: list[int]
     duplicate_of: str | None
 
 
@@ -60,11 +63,10 @@ class Deduplicator:
         self.db = db
         self.threshold = threshold
         self.candidates = candidates
-        bands, rows = lsh_params(threshold, NUM_PERM)
-        self.lsh = MinHashLSH(num_perm=NUM_PERM, params=(bands, rows))
+        self.signatures: SignatureIndex[_Known] = SignatureIndex(threshold)
         self.by_url: dict[str, str] = {}  # any URL -> canonical URL
         self.by_hash: dict[str, str] = {}  # content hash -> canonical URL
-        self.known: dict[str, _Known] = {}  # article id -> what near-dup checks need
+        self.indexed: set[str] = set()  # ids of the articles in ``signatures``
         self.lookup_errors = 0
         self.preloaded = False
         self.pause_on_error = pause_on_error
@@ -93,10 +95,7 @@ class Deduplicator:
                 self.by_url.setdefault(url, canonical)
             if doc.get("content_hash"):
                 self.by_hash.setdefault(doc["content_hash"], canonical)
-            signature = doc.get("minhash") or []
-            if signature and doc["_id"] not in self.known:
-                self.known[doc["_id"]] = _Known(canonical, signature, doc.get("duplicate_of"))
-                self.lsh.insert(doc["_id"], from_signature(signature))
+            self._index(doc["_id"], canonical, doc.get("minhash"), doc.get("duplicate_of"))
             n += 1
         self.preloaded = True
         return n
@@ -139,10 +138,11 @@ class Deduplicator:
                 return SAME, {"canonical_url": canonical}
         if item.content_hash in self.by_hash:
             return ALIAS, {"canonical_url": self.by_hash[item.content_hash]}
-        mh = from_signature(item.minhash)
-        best = self._best([(key, self.known[key]) for key in self.lsh.query(mh)], item.minhash)
-        if best:
-            return NEAR_DUPLICATE, best
+        matches = self.signatures.query(item.minhash, self.threshold)
+        if matches:
+            _, known = max(matches, key=lambda m: (m[0], m[1].id))
+            return NEAR_DUPLICATE, {"_id": known.duplicate_of or known.id,
+                                    "canonical_url": known.canonical_url}
         return NEW, None
 
     def _stored(self, item: ArticleItem, urls: list[str]) -> tuple[str, dict | None]:
@@ -163,31 +163,26 @@ class Deduplicator:
         for doc in docs:
             if doc.get("content_hash") == item.content_hash:
                 return ALIAS, doc
-        best = self._best([(d["_id"], _Known(d["canonical_url"], d.get("minhash") or [],
-                                             d.get("duplicate_of"))) for d in docs],
-                          item.minhash)
-        if best:
-            return NEAR_DUPLICATE, best
+        scored = [(similarity(item.minhash, d.get("minhash") or []), d["_id"], d) for d in docs]
+        scored = [s for s in scored if s[0] >= self.threshold]
+        if scored:
+            _, key, doc = max(scored, key=lambda s: (s[0], s[1]))
+            return NEAR_DUPLICATE, {"_id": doc.get("duplicate_of") or key,
+                                    "canonical_url": doc["canonical_url"]}
         return NEW, None
 
-    def _best(self, candidates: list[tuple[str, _Known]], signature: list[int]) -> dict | None:
-        """The most similar candidate at or over the threshold, as its original's id."""
-        scored = [(similarity(signature, k.signature), key, k) for key, k in candidates]
-        scored = [s for s in scored if s[0] >= self.threshold]
-        if not scored:
-            return None
-        _, key, known = max(scored, key=lambda s: (s[0], s[1]))
-        return {"_id": known.duplicate_of or key, "canonical_url": known.canonical_url}
+    def _index(self, key: str, canonical: str, signature: list[int] | None,
+               duplicate_of: str | None) -> None:
+        if signature and key not in self.indexed and self.signatures.add(
+                signature, _Known(key, canonical, duplicate_of)):
+            self.indexed.add(key)
 
     def _remember(self, item: ArticleItem) -> None:
         canonical = item.canonical_url
         for url in (canonical, *item.aliases):
             self.by_url.setdefault(url, canonical)
         self.by_hash.setdefault(item.content_hash, canonical)
-        key = article_id(canonical)
-        if key not in self.known:
-            self.known[key] = _Known(canonical, list(item.minhash), item.duplicate_of)
-            self.lsh.insert(key, from_signature(item.minhash))
+        self._index(article_id(canonical), canonical, item.minhash, item.duplicate_of)
 
 
 class DedupPipeline:
