@@ -4,8 +4,8 @@ The pipeline puts built article documents (``crawler.storage.models.build_articl
 queue; the thread writes a batch every ``batch_size`` documents or ``flush_interval``
 seconds.
 
-The writer keeps a small in-memory view of the database, read once when it opens (one
-projected scan per collection) and kept up to date as it writes:
+The writer keeps a small in-memory view of the database (``crawler.storage.view``), read
+once when it opens (one projected scan per collection) and kept up to date as it writes:
 
 * every stored article's ``_id`` -> (content hash, title), to tell new, changed and
   unchanged articles apart without reading them;
@@ -23,8 +23,8 @@ rebuilds every edge missing from ``links`` from the articles' embedded ``related
 With it, every write of a batch is either an ``insert_many`` of documents known to be new or
 an update addressed by ``_id``.  Both are cheap everywhere; other filters (``$in`` on
 ``_id`` included) are full collection scans on FerretDB, and upserts that insert grow slower
-with the collection there.  About 200 bytes per article and per pending edge: a few MB at
-10,000 articles, never article bodies.
+with the collection there.  About 200 bytes per article and per pending edge and 300 per
+held edge: a few tens of MB at 10,000 articles, never article bodies.
 
 Other writers may write the same database at the same time.  An insert that meets their
 document (duplicate key) falls back to reading it by ``_id`` and upserting, as if the
@@ -66,6 +66,7 @@ from crawler.storage.models import (
     build_links,
     utcnow,
 )
+from crawler.storage.view import View
 
 logger = logging.getLogger(__name__)
 
@@ -133,39 +134,6 @@ class _Plan:
     attempts: int = 0
 
 
-class _View:
-    """What the writer knows of the database (see the module docstring)."""
-
-    def __init__(self) -> None:
-        self.articles: dict[str, tuple[str, str]] = {}
-        self.owner: dict[str, str] = {}
-        self.pending: dict[str, set[str]] = {}
-        self.held: dict[str, dict[str, Any]] = {}  # edge _id -> edge doc, oldest first
-        self.held_by_url: dict[str, set[str]] = {}
-
-    def hold(self, doc: dict[str, Any]) -> None:
-        self.held.pop(doc["_id"], None)
-        self.held[doc["_id"]] = doc
-        self.held_by_url.setdefault(doc["to_url"], set()).add(doc["_id"])
-
-    def release(self, edge_id: str) -> dict[str, Any]:
-        doc = self.held.pop(edge_id)
-        ids = self.held_by_url[doc["to_url"]]
-        ids.discard(edge_id)
-        if not ids:
-            del self.held_by_url[doc["to_url"]]
-        return doc
-
-    def add_article(self, _id: str, content_hash: str, title: str,
-                    urls: Iterable[str]) -> None:
-        self.articles[_id] = (content_hash, title)
-        for url in urls:
-            self.owner.setdefault(url, _id)
-
-    def add_pending(self, to_url: str, edge_id: str) -> None:
-        self.pending.setdefault(to_url, set()).add(edge_id)
-
-
 _STOP = object()
 
 
@@ -205,7 +173,7 @@ class ArticleWriter:
         self.hold_links = False
         self.failed: StorageUnavailable | None = None
         self.unstored: list[str] = []
-        self.view: _View | None = None
+        self.view: View | None = None
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, queue_size))
         self._thread: threading.Thread | None = None
 
@@ -214,7 +182,7 @@ class ArticleWriter:
         """Read the view (blocking; call it off the reactor), then resolve the edges whose
         targets are already stored, e.g. by a writer that ran alongside an earlier one."""
         started = time.perf_counter()
-        view = _View()
+        view = View()
         expected: dict[str, dict[str, Any]] = {}
         for doc in self.db[ARTICLES].find({}, {"content_hash": 1, "title": 1, "aliases": 1,
                                                "canonical_url": 1, "related": 1},
@@ -255,7 +223,7 @@ class ArticleWriter:
         self.stats.inc_value("links/rebuilt", inserted)
         return inserted
 
-    def _ensure_view(self) -> _View:
+    def _ensure_view(self) -> View:
         if self.view is None:
             self.load()
         assert self.view is not None
@@ -526,7 +494,7 @@ class ArticleWriter:
                 art["_id"], view.articles.get(art["_id"], (art["content_hash"], art["title"]))),
                 urls=art["aliases"])
         urls = {url for art in plan.batch for url in art["aliases"]}
-        held = [i for url in urls for i in sorted(view.held_by_url.get(url, ()))]
+        held = [i for url in urls for i in view.held.ids_to(url)]
         if held:
             self._insert_held(held)
         self._back_fill(urls)
@@ -572,8 +540,7 @@ class ArticleWriter:
         for _id, edge in edges.items():
             target = view.owner.get(edge["to_url"]) or plan.owners.get(edge["to_url"])
             if _id in view.held:  # not in the database yet: refresh the held copy
-                view.held[_id].update(text=edge["text"], position=edge["position"],
-                                      last_seen=plan.now)
+                view.held.refresh(_id, edge["text"], edge["position"], plan.now)
                 continue
             if edge["from_id"] in plan.new_ids:
                 add(self._edge_doc(edge, target, plan.now))
@@ -600,7 +567,7 @@ class ArticleWriter:
             if doc["to_id"] is None:
                 view.add_pending(doc["to_url"], doc["_id"])
         for doc in held:
-            view.hold(doc)
+            view.held.hold(doc)
         self.stats.inc_value("links/new", inserted)
         self.stats.inc_value("links/updated", matched + more)
         over = len(view.held) - self.held_links_max
@@ -612,11 +579,12 @@ class ArticleWriter:
         unknown), then forget them."""
         view = self.view
         assert view is not None
-        docs = [{**view.held[i], "to_id": view.owner.get(view.held[i]["to_url"])}
-                for i in edge_ids]
+        docs = [view.held.doc(i) for i in edge_ids]
+        for doc in docs:
+            doc["to_id"] = view.owner.get(doc["to_url"])
         inserted, matched = self._insert_edges(docs)
         for doc in docs:
-            view.release(doc["_id"])
+            view.held.release(doc["_id"])
             if doc["to_id"] is None:
                 view.add_pending(doc["to_url"], doc["_id"])
         self.stats.inc_value("links/new", inserted)
