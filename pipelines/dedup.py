@@ -14,8 +14,9 @@ Articles of this run are looked up in memory (a compact LSH index,
 waiting in the writer's queue.  Stored articles are preloaded into the same
 memory index at start when there are at most ``NEWSCRAWL_DEDUP_PRELOAD_MAX``; in larger
 collections each new article costs one indexed query (``aliases``, ``content_hash`` and the
-stored LSH ``minhash_bands``).  The preload and the lookups run on a single worker thread of
-this pipeline, never on the reactor, and that thread alone owns the in-memory index.
+stored LSH ``minhash_bands``).  The preload and those lookups run on a single worker thread
+of this pipeline, never on the reactor; after a preload every check is in memory and runs
+inline (the reactor thread then owns the index).
 """
 
 from __future__ import annotations
@@ -237,8 +238,12 @@ class DedupPipeline:
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         assert self.dedup is not None and self._pool is not None
         errors = self.dedup.lookup_errors
-        decision = await maybe_deferred_to_future(
-            deferToThreadPool(reactor, self._pool, self.dedup.check, item))
+        if self.dedup.preloaded:
+            # Every key is in memory: a check takes microseconds, less than a thread hop.
+            decision = self.dedup.check(item)
+        else:
+            decision = await maybe_deferred_to_future(
+                deferToThreadPool(reactor, self._pool, self.dedup.check, item))
         if self.dedup.lookup_errors > errors:
             self.stats.inc_value("dedup/lookup_failed")
         if decision in (ALIAS, NEAR_DUPLICATE):

@@ -30,6 +30,11 @@ def test_runs_shows_the_recorded_runs(mirror, mongo_db, mongo_server) -> None:
                        mirror.base_url, "--discover", "feeds", "--max-articles", "5")
     assert result.code == EXIT_OK, result.stderr[-3000:]
     assert result.run["arguments"]["max_articles"] == 5
+    stats = result.run["stats"]
+    # CPU time per stage, as the benchmark reads it: each part used some, none more than all.
+    assert 0 < stats["pipelines/cpu_ms"] < stats["process/cpu_ms"]
+    assert 0 < stats["storage/cpu_ms"] < stats["process/cpu_ms"]
+    assert stats["process/max_rss_mb"] > 0
     mongo_db["crawl_runs"].insert_one({"_id": "dead-run", "site": "x", "status": "running",
                                        "pid": 2 ** 22 + 12345, "host": result.run["host"],
                                        "started_at": result.run["started_at"]})

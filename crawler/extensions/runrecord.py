@@ -1,5 +1,9 @@
 """One document per crawl run in ``crawl_runs``: written at start, completed at close.
 
+The completed record holds the crawl's stats, with the CPU time the crawler process used
+between spider open and close (``process/cpu_ms``) and its peak memory
+(``process/max_rss_mb``).
+
 A run that dies without closing (SIGKILL, power loss) leaves its record "running"; the
 next run on the same host, and ``newscrawl runs``, mark such records ``crashed`` once
 their pid is gone.  An exception in the runner completes the record through
@@ -11,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import resource
 import socket
 import uuid
 from collections.abc import Mapping
@@ -108,6 +113,17 @@ def complete_run(db: Database, run_id: str, *, status: str, finish_reason: str,
     db[COLLECTION].update_one({"_id": run_id}, {"$set": update}, upsert=True)
 
 
+def process_cpu_seconds() -> float:
+    """CPU time of this process, all threads (the extraction workers are not included)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def max_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 class RunRecord:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -115,6 +131,7 @@ class RunRecord:
         self.run_id = s.get("NEWSCRAWL_RUN_ID") or new_run_id(s.get("NEWSCRAWL_SITE", ""))
         self.client: Any = None
         self.db: Database | None = None
+        self._cpu_at_open = 0.0
         crawler.stats.set_value("run/id", self.run_id)
 
     @classmethod
@@ -127,6 +144,7 @@ class RunRecord:
         return ext
 
     async def spider_opened(self, spider: Spider) -> None:
+        self._cpu_at_open = process_cpu_seconds()
         await asyncio.to_thread(self._open, spider)
 
     def _open(self, spider: Spider) -> None:
@@ -154,6 +172,9 @@ class RunRecord:
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.db is None:
             return
+        self.crawler.stats.set_value(
+            "process/cpu_ms", round((process_cpu_seconds() - self._cpu_at_open) * 1000, 1))
+        self.crawler.stats.set_value("process/max_rss_mb", round(max_rss_mb(), 1))
         stats = self.crawler.stats.get_stats()
         status, code = outcome(stats, reason)
         await asyncio.to_thread(self._close, reason, status, code, stats)
