@@ -64,3 +64,41 @@ def test_tree_node_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(core, "MAX_TREE_NODES", 8)
     with pytest.raises(ValueError, match="too large"):
         core._parse(html)
+
+
+TRICKY = (
+    "<html><body><div id='root' class='block'>"
+    "<span class='a\tb'>1</span><span class='a\u00a0b'>2</span><span class='a\fb'>3</span>"
+    "<span class=' b  a '>4</span><span class=''>5</span><span class='ab'>6</span>"
+    "<H2 class='T'>7</H2><h3 id='x'>8</h3><h3 id='x' class='a'>9</h3><p id='X'>10</p>"
+    "<section><div class='a b c'><h4>11</h4></div></section>"
+    "</div></body></html>"
+)
+SIMPLE = ["span.a", "span.b", ".a.b", ".a.c", "h2", "H2", "h2.T", "#x", "h3#x.a", "#X", "*",
+          "div, h4", ".c, span.b", "p#x, p#X", "section .a"]
+
+
+@pytest.mark.parametrize("selector", SIMPLE)
+def test_simple_css_matches_cssselect(selector: str) -> None:
+    from crawler.extraction.body import css
+    from crawler.extraction.simplecss import first_match, simple_test
+
+    tree = core._parse(TRICKY)
+    assert tree is not None
+    test = simple_test(selector)
+    if " " in selector.replace(", ", ","):  # a combinator: left to the XPath
+        assert test is None
+        return
+    assert test is not None
+    for root in [tree, *tree.iter("div", "section", "span")]:
+        expected = css(root, selector)
+        assert [el for el in root.iter() if isinstance(el.tag, str) and test(el)] == expected
+        assert first_match(root, test) is (expected[0] if expected else None)
+
+
+@pytest.mark.parametrize("selector", ["a > b", "a:first-child", "[href]", "ns|a", "a::text",
+                                      "*|a", "a:not(.x)", "((bad"])
+def test_not_simple_css_has_no_predicate(selector: str) -> None:
+    from crawler.extraction.simplecss import simple_test
+
+    assert simple_test(selector) is None

@@ -8,6 +8,7 @@ category/tag/author, share and self links are left out; a block never lists a UR
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -16,6 +17,7 @@ from lxml import etree
 
 from crawler.extraction import selectors as sel
 from crawler.extraction.body import css
+from crawler.extraction.simplecss import first_match, simple_test
 from crawler.extraction.titles import clean_space
 from crawler.profiles import RelatedBlock, SiteProfile
 from crawler.urls import canonicalize, in_domains
@@ -79,18 +81,50 @@ def _links(elements: Iterable[etree._Element], label: str,
     return out
 
 
-def _block_matches(block: etree._Element, spec: RelatedBlock, pattern: Any) -> bool:
-    if pattern is None:
-        return True
-    heading = css(block, spec.title_selector)
-    return bool(heading) and bool(pattern.search(clean_space(heading[0].text_content())))
+def _heading(block: etree._Element, title_selector: str) -> str | None:
+    """Text of the block's first element matching ``title_selector`` (None if it has none)."""
+    test = simple_test(title_selector)
+    if test is not None:
+        heading = first_match(block, test)
+    else:
+        found = css(block, title_selector)
+        heading = found[0] if found else None
+    return clean_space(heading.text_content()) if heading is not None else None
 
 
-def profile_blocks(tree: etree._Element, spec: RelatedBlock) -> list[etree._Element]:
-    import re
+class PageBlocks:
+    """The candidate related blocks of one page.
 
-    pattern = re.compile(spec.title, re.IGNORECASE) if spec.title else None
-    return [b for b in css(tree, spec.block) if _block_matches(b, spec, pattern)]
+    Several specs of a profile usually share one block selector and tell their blocks
+    apart by heading, so each block selector is run once per page and each block's
+    heading is read once per title selector.
+    """
+
+    def __init__(self, tree: etree._Element) -> None:
+        self.tree = tree
+        self._found: dict[str, list[etree._Element]] = {}
+        self._headings: dict[tuple[str, str], list[str | None]] = {}
+
+    def select(self, selector: str) -> list[etree._Element]:
+        if selector not in self._found:
+            self._found[selector] = css(self.tree, selector)
+        return self._found[selector]
+
+    def headings(self, selector: str, title_selector: str) -> list[str | None]:
+        key = (selector, title_selector)
+        if key not in self._headings:
+            self._headings[key] = [_heading(b, title_selector) for b in self.select(selector)]
+        return self._headings[key]
+
+    def matching(self, spec: RelatedBlock) -> list[etree._Element]:
+        """The blocks of ``spec``: its selector's, with a heading matching its title if set."""
+        blocks = self.select(spec.block)
+        if not spec.title:
+            return list(blocks)
+        pattern = re.compile(spec.title, re.IGNORECASE)
+        headings = self.headings(spec.block, spec.title_selector)
+        return [b for b, heading in zip(blocks, headings, strict=True)
+                if heading is not None and pattern.search(heading)]
 
 
 def related_links(tree: etree._Element, page_url: str, canonical_url: str | None,
@@ -100,8 +134,9 @@ def related_links(tree: etree._Element, page_url: str, canonical_url: str | None
     accept = LinkFilter(page_url, canonical_url, profile)
     out: list[dict[str, Any]] = []
     by_label: dict[str, int] = {}
+    blocks = PageBlocks(tree)
     for spec in profile.related if profile else ():
-        for block in profile_blocks(tree, spec):
+        for block in blocks.matching(spec):
             if sel.MENU_ANCESTORS(block):
                 continue  # a copy in a (mega) menu, not the page's own block
             links = _links(css(block, spec.links), spec.label, accept)
