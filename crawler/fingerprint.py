@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -43,15 +44,24 @@ def normalize_text(text: str) -> str:
 
 def content_hash(text: str) -> str:
     """sha1 of the normalised body: equal for bodies that differ only in markup/spacing."""
-    return hashlib.sha1(normalize_text(text).encode("utf-8")).hexdigest()
+    return _sha1(normalize_text(text))
+
+
+def _sha1(normalized: str) -> str:
+    return hashlib.sha1(normalized.encode("utf-8")).hexdigest()
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     """Word ``size``-grams of the normalised body (the whole body if it is shorter)."""
-    words = normalize_text(text).split()
+    return _shingles(normalize_text(text), size)
+
+
+def _shingles(normalized: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+    # Normalised words hold no whitespace, so splitting the UTF-8 bytes splits the words.
+    words = normalized.encode("utf-8").split()
     if len(words) <= size:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+        return {b" ".join(words)} if words else set()
+    return {b" ".join(gram) for gram in zip(*(words[i:] for i in range(size)), strict=False)}
 
 
 @lru_cache(maxsize=1)
@@ -59,12 +69,33 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
 
 
+def _hash32(values: Iterable[bytes]) -> list[int]:
+    """datasketch's ``sha1_hash32`` of each value (the first 4 sha1 bytes, little-endian).
+
+    Computed in one pass instead of one ``struct.unpack`` call per value; the values, and so
+    every stored signature, are the same.  A 20-byte digest is five 32-bit words: every
+    fifth word of the concatenated digests is the first one of a digest.
+    """
+    digests = b"".join([hashlib.sha1(v).digest() for v in values])
+    return np.frombuffer(digests, dtype="<u4")[::5].tolist()
+
+
+def _prehashed(value: int) -> int:
+    """The MinHash's hash function in ``_signature``: its inputs are ``_hash32`` values."""
+    return value
+
+
+def _signature(items: Iterable[bytes]) -> list[int]:
+    """MinHash hash values of ``items``: datasketch's permutations of their ``_hash32``."""
+    mh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations(),
+                 scheme=MINHASH_SCHEME, hashfunc=_prehashed)
+    mh.update_batch(_hash32(items))
+    return mh.hashvalues.tolist()
+
+
 def minhash(text: str) -> MinHash:
     """MinHash of the body's word shingles."""
-    mh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations(),
-                 scheme=MINHASH_SCHEME)
-    mh.update_batch(list(shingles(text)))
-    return mh
+    return from_signature(_signature(shingles(text)))
 
 
 def from_signature(signature: list[int]) -> MinHash:
@@ -75,7 +106,8 @@ def from_signature(signature: list[int]) -> MinHash:
 
 def fingerprint(text: str) -> Fingerprint:
     """Content hash and MinHash signature of an article body (picklable result)."""
-    return Fingerprint(content_hash(text), [int(v) for v in minhash(text).hashvalues])
+    normalized = normalize_text(text)
+    return Fingerprint(_sha1(normalized), _signature(_shingles(normalized)))
 
 
 @lru_cache(maxsize=8)
