@@ -21,15 +21,13 @@ from cssselect.parser import Class, Element, Hash, Tree
 from lxml import etree
 
 Test = Callable[[etree._Element], bool]
-
-# XPath's normalize-space() splits on these four characters only.
-_XML_SPACE = re.compile(r"[ \t\r\n]+")
+Compound = tuple[str | None, list[str], list[str]]  # tag (None: any), class names, ids
 # cssselect's rules: a safe XPath name test, and a class name that can match at all.
 _SAFE_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_.-]*$")
 _NON_WHITESPACE = re.compile(r"^[^ \t\r\n\f]+$")
 
 
-def _compound(tree: Tree) -> tuple[str | None, list[str], list[str]] | None:
+def _compound(tree: Tree) -> Compound | None:
     """``(tag or None for any, class names, ids)`` of a compound selector, or None."""
     classes: list[str] = []
     ids: list[str] = []
@@ -52,36 +50,43 @@ def _compound(tree: Tree) -> tuple[str | None, list[str], list[str]] | None:
             return None
 
 
-def _group_test(compounds: list[tuple[str | None, list[str], list[str]]]) -> Test:
-    """One predicate for the whole group: tag names in a set, each class attribute split once."""
-    tags = frozenset(tag for tag, classes, ids in compounds if tag and not classes and not ids)
-    rest = [(tag, classes, ids) for tag, classes, ids in compounds
-            if not (tag and not classes and not ids)]
-    if any(tag is None and not classes and not ids for tag, classes, ids in rest):
+def _class_tokens(value: str) -> list[str]:
+    """The class names of an attribute as XPath's normalize-space() separates them."""
+    return value.replace("\t", " ").replace("\n", " ").replace("\r", " ").split(" ")
+
+
+def _bare_tag(tag: str | None, classes: list[str], ids: list[str]) -> bool:
+    return tag is not None and not classes and not ids
+
+
+def _bare_class(tag: str | None, classes: list[str], ids: list[str]) -> bool:
+    return tag is None and len(classes) == 1 and not ids
+
+
+def _group_test(compounds: list[Compound]) -> Test:
+    """One predicate for the group: bare tags and bare classes by set lookup, others in turn."""
+    if any(tag is None and not classes and not ids for tag, classes, ids in compounds):
         return _any_element
-    with_class = any(classes for _, classes, _ in rest)
+    tags = frozenset(c[0] for c in compounds if _bare_tag(*c))
+    lone_classes = frozenset(c[1][0] for c in compounds if _bare_class(*c))
+    rest = [c for c in compounds if not _bare_tag(*c) and not _bare_class(*c)]
+    with_class = bool(lone_classes) or any(classes for _, classes, _ in rest)
 
     def test(el: etree._Element) -> bool:
         tag = el.tag
         if tag in tags:
             return True
         value = el.get("class") if with_class else None
-        tokens = None
+        tokens = _class_tokens(value) if value is not None else []
+        if not lone_classes.isdisjoint(tokens):
+            return True
         for want_tag, classes, ids in rest:
             if want_tag is not None and tag != want_tag:
                 continue
             if ids and any(el.get("id") != i for i in ids):
                 continue
-            if classes:
-                if value is None:
-                    continue
-                if not all(c in value for c in classes):
-                    continue  # cheap: every class name is a substring of the attribute
-                if tokens is None:
-                    tokens = _XML_SPACE.split(value)
-                if not all(c in tokens for c in classes):
-                    continue
-            return True
+            if all(c in tokens for c in classes):
+                return True
         return False
 
     return test
