@@ -167,15 +167,16 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
         published, src = _time_element(tree), "time"
     if not published:
         published, src = _htmldate(tree, url, original=True), "htmldate"
-    published = _local_spelling(published, tree, [normalize_date(v) for v in
-                                                   meta.values.get("article:published_time", [])])
+    times = _TimeValues(tree)
+    published = _local_spelling(published, times, [normalize_date(v) for v in
+                                                    meta.values.get("article:published_time", [])])
     put("published", published, src)
     modified, src = normalize_date(ld.get("dateModified")), "json-ld"
     if not modified:
         raw, src = meta.first(sel.META_MODIFIED)
         modified = normalize_date(raw)
-    modified = _local_spelling(modified, tree, [normalize_date(v) for v in
-                                                 meta.values.get("article:modified_time", [])])
+    modified = _local_spelling(modified, times, [normalize_date(v) for v in
+                                                  meta.values.get("article:modified_time", [])])
     modified = _same_offset(modified, published)
     put("modified", modified, src)
 
@@ -269,7 +270,22 @@ def _same_offset(value: str | None, reference: str | None) -> str | None:
     return when.astimezone(ref.tzinfo).isoformat()
 
 
-def _local_spelling(value: str | None, tree: HtmlElement, others: list[str | None]) -> str | None:
+class _TimeValues:
+    """The page's normalised ``<time datetime>`` values, read once when first needed."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.tree = tree
+        self._values: list[str | None] | None = None
+
+    def __call__(self) -> list[str | None]:
+        if self._values is None:
+            self._values = [normalize_date(el.get("datetime"))
+                            for el in sel.TIME_DATETIME(self.tree)]
+        return self._values
+
+
+def _local_spelling(value: str | None, times: _TimeValues,
+                    others: list[str | None]) -> str | None:
     """The same instant as the page writes it with its own UTC offset, if it does somewhere."""
     if not value:
         return value
@@ -279,8 +295,7 @@ def _local_spelling(value: str | None, tree: HtmlElement, others: list[str | Non
         return value
     if instant.tzinfo is None or instant.utcoffset():
         return value
-    candidates = [normalize_date(el.get("datetime")) for el in sel.TIME_DATETIME(tree)]
-    for other in [*others, *candidates]:
+    for other in [*others, *times()]:
         try:
             parsed = datetime.fromisoformat(other) if other else None
         except ValueError:

@@ -71,7 +71,7 @@ TAG_LINKS = XPath('//a[@rel="tag" and not(contains(@rel, "category"))]'
                   ' | //*[contains(@class, "post-tags") or contains(@class, "entry-tags")]//a')
 FIGURE_CAPTION = XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]"
                        " | .//*[contains(@class, 'caption-text')]")
-IMAGE_REFS = XPath("//img[@src] | //a[@href][@data-caption] | //img[@data-src]")
+IMAGE_REFS = XPath("//img[@src or @data-src] | //a[@href][@data-caption]")
 
 # --- Body ------------------------------------------------------------------------------------
 CAPTIONS = XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]"
