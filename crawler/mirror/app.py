@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -52,20 +52,64 @@ def redirect(location: str, status: int = 301) -> Response:
     return Response(status, b"", {"Location": location, "Content-Type": HTML})
 
 
+class PageCache:
+    """Encoded article pages of one site by canonical path: an LRU of ``limit`` pages, or all.
+
+    Rendering an article costs more than serving it, and a page only depends on its site
+    and post, so a cached page is the page rendering would give.  The cache belongs to one
+    ``site``: a revision switch starts a new one.
+    """
+
+    def __init__(self, site: Site, limit: int | None) -> None:
+        self.site = site
+        self.limit = limit
+        self._pages: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def get(self, path: str) -> bytes | None:
+        with self._lock:
+            body = self._pages.get(path)
+            if body is not None and self.limit is not None:
+                self._pages.move_to_end(path)
+            return body
+
+    def put(self, path: str, body: bytes) -> None:
+        if self.limit == 0:
+            return
+        with self._lock:
+            self._pages[path] = body
+            if self.limit is not None:
+                self._pages.move_to_end(path)
+                while len(self._pages) > self.limit:
+                    self._pages.popitem(last=False)
+
+
 class MirrorApp:
-    """Serves one site; ``set_revision`` swaps the content, per-path fault counters persist."""
+    """Serves one site; ``set_revision`` swaps the content, per-path fault counters persist.
+
+    Rendered article pages are kept in a :class:`PageCache`: the last ``cache_pages`` ones,
+    or, with ``prerender``, every article page, rendered up front (and again on a revision
+    switch, before the switch).
+    """
 
     def __init__(self, theme: str = "newspaper", articles: int | None = None, revision: int = 1,
                  base_url: str = "http://127.0.0.1", traps: bool = True,
-                 sitemap_page_size: int = 50) -> None:
+                 sitemap_page_size: int = 50, prerender: bool = False,
+                 cache_pages: int = 256) -> None:
         self.theme = theme
         self.articles = articles or DEFAULT_ARTICLES.get(theme, 60)
         self.traps = traps
         self.base_url = base_url.rstrip("/")
         self.sitemap_page_size = sitemap_page_size
+        self.prerender = prerender
+        self.cache_pages = cache_pages
         self.faults: Counter[str] = Counter()
         self._lock = threading.Lock()
         self.site = self._build(revision)
+        self.pages = self._cache(self.site)
         self.revision = revision
         self._manifest: dict[str, Any] | None = None
 
@@ -75,10 +119,19 @@ class MirrorApp:
                          else CoreSitemaps(site))
         return site
 
+    def _cache(self, site: Site) -> PageCache:
+        if not self.prerender:
+            return PageCache(site, self.cache_pages)
+        cache = PageCache(site, None)
+        for path, post in site.post_paths.items():
+            cache.put(path, self._render(site, post))
+        return cache
+
     def set_revision(self, revision: int) -> None:
         site = self._build(revision)
+        pages = self._cache(site)
         with self._lock:
-            self.site, self.revision, self._manifest = site, revision, None
+            self.site, self.pages, self.revision, self._manifest = site, pages, revision, None
 
     def manifest(self) -> dict[str, Any]:
         """The manifest of the current revision (built on first use, then cached)."""
@@ -208,11 +261,26 @@ class MirrorApp:
                     return Response(304, b"", validators)
             except (TypeError, ValueError):
                 pass
+        pages = self.pages
+        body = pages.get(canonical) if pages.site is site else None
+        if body is None:  # not cached, or the revision switched during this request
+            body = self._render(site, post)
+            if pages.site is site:
+                pages.put(canonical, body)
+        return Response(200, body, {"Content-Type": self._content_type(post), **validators})
+
+    def _content_type(self, post: Post) -> str:
+        return "text/html" if self._cp1251(post) else HTML
+
+    def _cp1251(self, post: Post) -> bool:
+        """The encoding trap: a page served as windows-1251 (with no charset in HTTP)."""
+        return self.traps and post.encoding_trap
+
+    def _render(self, site: Site, post: Post) -> bytes:
         text = site.render_article(post)
-        if self.traps and post.encoding_trap:
-            body = text.encode("windows-1251", errors="xmlcharrefreplace")
-            return Response(200, body, {"Content-Type": "text/html", **validators})
-        return Response(200, text.encode("utf-8"), {"Content-Type": HTML, **validators})
+        if self._cp1251(post):
+            return text.encode("windows-1251", errors="xmlcharrefreplace")
+        return text.encode("utf-8")
 
     def duplicate(self) -> tuple[str, Post] | None:
         """(path, post) of the republished-verbatim copy, when traps are on."""
