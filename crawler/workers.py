@@ -59,7 +59,7 @@ def extract_page(body: bytes, url: str, profile: SiteProfile | None,
     from crawler.extraction import ExtractOptions, extract
     from crawler.fingerprint import fingerprint
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     result = extract(body, ExtractOptions(url=url, profile=profile, content_type=content_type))
     data = result.to_dict()
     if result.ok and result.text:
@@ -67,6 +67,7 @@ def extract_page(body: bytes, url: str, profile: SiteProfile | None,
         data["content_hash"] = fp.content_hash
         data["minhash"] = list(fp.minhash)
     data["ms"] = (time.perf_counter() - started) * 1000.0
+    data["cpu_ms"] = (time.process_time() - cpu_started) * 1000.0
     return data
 
 
@@ -210,6 +211,8 @@ class ExtractionPool:
         if "ms" in data:
             self._inc("extract/ms_total", round(data["ms"], 3))
             self._inc("extract/pages_timed")
+        if "cpu_ms" in data:
+            self._inc("extract/cpu_ms_total", round(data["cpu_ms"], 3))
         return data
 
     def close(self) -> None:

@@ -28,5 +28,9 @@ def test_bench_small_run_writes_json(mongo_server, tmp_path) -> None:
     assert result["workers"] >= 1
     assert result["peak_rss_mb"] > result["peak_rss_main_mb"] > 0
     assert result["trafilatura_pages_per_s"] > 0
-    assert set(result["stage_ms_per_page"]) == {"download", "extraction", "pipelines", "storage"}
-    assert result["stage_ms_per_page"]["extraction"] > 0
+    stages = result["stage_ms_per_page"]
+    assert set(stages) == {"download", "extraction", "pipelines", "storage"}
+    assert all(ms > 0 for ms in stages.values()), stages
+    assert abs(sum(result["stage_share"].values()) - 1) < 0.01
+    assert result["extra"]["wall_ms_per_page"]["download latency"] > 0
+    assert result["extra"]["other_processes_cpu_ms_per_page"]["mirror"] > 0
