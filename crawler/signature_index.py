@@ -1,12 +1,12 @@
 """A compact in-memory LSH index of MinHash signatures, for the near-duplicate check.
 
 A crawl keeps one entry per article it has seen, so the index must stay small as the crawl
-grows: each entry is one row of a ``uint32`` signature matrix (512 bytes at 128
-permutations) and one row of ``uint64`` band hashes (16 bands: 128 bytes), in arrays that
-double when full; a datasketch ``MinHashLSH`` kept about 10 KB of Python objects per entry.
-Candidates are the rows sharing at least one band with the query (the same banding as
-:func:`crawler.fingerprint.lsh_params`), found by one vectorised comparison, and ranked by
-estimated Jaccard similarity.
+grows and a lookup must not grow with it: each entry is one row of a ``uint32`` signature
+matrix (512 bytes at 128 permutations, in an array that doubles when full) and one bucket
+entry per LSH band (16 bands: an int key to the row, about 100 bytes each); a datasketch
+``MinHashLSH`` kept about 10 KB of Python objects per entry.  Candidates are the rows
+sharing at least one band with the query (the banding of
+:func:`crawler.fingerprint.lsh_params`), ranked by estimated Jaccard similarity.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ class SignatureIndex(Generic[T]):
         self.num_perm = num_perm
         self.bands, self.rows = lsh_params(threshold, num_perm)
         self._signatures = np.zeros((_INITIAL_ROWS, num_perm), dtype=np.uint32)
-        self._band_keys = np.zeros((_INITIAL_ROWS, self.bands), dtype=np.uint64)
+        # band key -> row, or the rows, when several signatures share the band
+        self._buckets: dict[int, int | list[int]] = {}
         self._values: list[T] = []
 
     def __len__(self) -> int:
@@ -43,11 +44,13 @@ class SignatureIndex(Generic[T]):
             return None
         return row.astype(np.uint32)
 
-    def _keys(self, row: np.ndarray) -> np.ndarray:
+    def _keys(self, row: np.ndarray) -> list[int]:
+        """One 64-bit key per band (the multipliers differ per position, so equal rows in
+        different bands give different keys)."""
         used = self.bands * self.rows
         with np.errstate(over="ignore"):
             mixed = row[:used].astype(np.uint64) * _MIX[:used]
-            return mixed.reshape(self.bands, self.rows).sum(axis=1, dtype=np.uint64)
+            return mixed.reshape(self.bands, self.rows).sum(axis=1, dtype=np.uint64).tolist()
 
     def add(self, signature: Sequence[int], value: T) -> bool:
         """Index ``signature``; False (nothing stored) for a malformed signature."""
@@ -57,9 +60,14 @@ class SignatureIndex(Generic[T]):
         n = len(self._values)
         if n == len(self._signatures):
             self._signatures = np.resize(self._signatures, (2 * n, self.num_perm))
-            self._band_keys = np.resize(self._band_keys, (2 * n, self.bands))
         self._signatures[n] = row
-        self._band_keys[n] = self._keys(row)
+        for key in self._keys(row):
+            held = self._buckets.setdefault(key, n)
+            if held != n:
+                if isinstance(held, int):
+                    self._buckets[key] = [held, n]
+                else:
+                    held.append(n)
         self._values.append(value)
         return True
 
@@ -67,12 +75,16 @@ class SignatureIndex(Generic[T]):
         """(similarity, value) of every indexed signature sharing a band with ``signature``
         and at least ``threshold`` similar, in the order they were added."""
         row = self._as_row(signature)
-        n = len(self._values)
-        if row is None or n == 0:
+        if row is None or not self._values:
             return []
-        hits = np.flatnonzero((self._band_keys[:n] == self._keys(row)).any(axis=1))
-        if hits.size == 0:
+        found: set[int] = set()
+        for key in self._keys(row):
+            held = self._buckets.get(key)
+            if held is not None:
+                found.update((held,) if isinstance(held, int) else held)
+        if not found:
             return []
+        hits = np.fromiter(sorted(found), dtype=np.intp, count=len(found))
         scores = (self._signatures[hits] == row).mean(axis=1)
         keep = scores >= threshold
         return [(float(score), self._values[i])
