@@ -1,10 +1,14 @@
 """Extraction in worker processes, so CPU-bound parsing never stalls Scrapy's reactor.
 
-:class:`ExtractionPool` wraps a :class:`pebble.ProcessPool` whose workers come from a
-fork server or ``spawn`` (the reactor process is never forked).  The spider awaits
-:meth:`ExtractionPool.extract`; a page that holds a worker past
+:class:`ExtractionPool` keeps one process per worker, each connected to the crawler by a
+socket pair that the reactor's event loop reads and writes directly: no helper threads in
+the crawler process, so handing a page over costs one pickle and a few socket calls.
+Workers come from a fork server (or ``spawn``): the reactor process is never forked.
+
+The spider awaits :meth:`ExtractionPool.extract`.  A page that holds its worker past
 ``NEWSCRAWL_WORKER_TIMEOUT`` gets the worker killed and replaced, a worker that dies is
-replaced, and both count as a failed page while the crawl goes on.
+replaced, and both count as a failed page while the crawl goes on.  A worker is recycled
+after ``NEWSCRAWL_WORKER_MAX_TASKS`` pages, which bounds its memory in long crawls.
 """
 
 from __future__ import annotations
@@ -13,14 +17,20 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import pickle
+import signal
+import socket
 import time
-from concurrent.futures import CancelledError
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
+from crawler.cputime import cpu_timed
+
 if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
@@ -34,6 +44,7 @@ logger = logging.getLogger(__name__)
 FAULTS_ENV = "NEWSCRAWL_TEST_WORKER_FAULTS"
 FAULT_HANG = b"<!--newscrawl-test-fault:hang-->"
 FAULT_CRASH = b"<!--newscrawl-test-fault:crash-->"
+_HEADER = 8  # bytes of the length prefix of each message
 
 
 def _inject_fault(body: bytes) -> None:
@@ -75,6 +86,41 @@ def failed(reason: str, url: str) -> dict[str, Any]:
     return {"ok": False, "reason": reason, "page_type": "other", "url": url, "related": []}
 
 
+def _frame(data: bytes) -> bytes:
+    return len(data).to_bytes(_HEADER, "big") + data
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
+    """Blocking read of ``size`` bytes; None at end of stream."""
+    buf = bytearray(size)
+    view, got = memoryview(buf), 0
+    while got < size:
+        n = sock.recv_into(view[got:])
+        if n == 0:
+            return None
+        got += n
+    return bytes(buf)
+
+
+def serve(sock: socket.socket, faults: bool) -> None:
+    """A worker's main loop: read a pickled page, extract it, answer; stop at end of stream."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawler's to handle
+    warm_up()
+    while True:
+        header = _recv_exact(sock, _HEADER)
+        if header is None:
+            return
+        payload = _recv_exact(sock, int.from_bytes(header, "big"))
+        if payload is None:
+            return
+        args = pickle.loads(payload)
+        try:
+            data = extract_page(*args, faults=faults)
+        except Exception as exc:  # extract() reports bad pages itself; this is a bug
+            data = failed(f"error_{type(exc).__name__}", args[1])
+        sock.sendall(_frame(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)))
+
+
 def mp_context() -> multiprocessing.context.BaseContext:
     """Fresh worker processes, never a fork of the reactor process.
 
@@ -90,17 +136,59 @@ def mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-# Pool replacements per crawl after a broken or stalled pool.
-MAX_RESTARTS = 3
-STALL_MARGIN = 30.0
-
-
 def worker_count(setting: int) -> int:
     return setting if setting > 0 else (os.cpu_count() or 1)
 
 
+class WorkerDied(Exception):
+    """The worker's end of the socket closed before it answered."""
+
+
+class _Worker:
+    """One worker process and the crawler's (non-blocking) end of its socket pair."""
+
+    def __init__(self, ctx: multiprocessing.context.BaseContext, faults: bool) -> None:
+        ours, theirs = socket.socketpair()
+        self.process: BaseProcess = ctx.Process(target=serve, args=(theirs, faults),
+                                                name="newscrawl-extract", daemon=True)
+        try:
+            self.process.start()
+        finally:
+            theirs.close()
+        ours.setblocking(False)
+        self.sock = ours
+        self.tasks = 0
+
+    async def call(self, payload: bytes) -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        await loop.sock_sendall(self.sock, _frame(payload))
+        header = await self._recv(loop, _HEADER)
+        return pickle.loads(await self._recv(loop, int.from_bytes(header, "big")))
+
+    async def _recv(self, loop: asyncio.AbstractEventLoop, size: int) -> bytearray:
+        buf = bytearray(size)
+        view, got = memoryview(buf), 0
+        while got < size:
+            n = await loop.sock_recv_into(self.sock, view[got:])
+            if n == 0:
+                raise WorkerDied
+            got += n
+        return buf
+
+    def exit_code(self) -> int | None:
+        self.process.join(timeout=1)
+        return self.process.exitcode
+
+    def stop(self, kill: bool = False) -> None:
+        """Close the socket (the worker then exits by itself); ``kill``: at once."""
+        self.sock.close()
+        if kill and self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=0 if not kill else 1)
+
+
 class ExtractionPool:
-    """A process pool for :func:`extract_page`, owned by one crawler."""
+    """Worker processes running :func:`extract_page`, owned by one crawler."""
 
     def __init__(self, workers: int, timeout: float, max_tasks: int,
                  stats: StatsCollector | None = None) -> None:
@@ -108,29 +196,14 @@ class ExtractionPool:
         self.timeout = timeout
         self.max_tasks = max_tasks
         self.stats = stats
-        self.restarts = 0
         self.faults = os.environ.get(FAULTS_ENV) == "1"
-        self._pool = self._new_pool()
+        self._ctx = mp_context()
+        self._all: list[_Worker] = []
+        self._idle: list[_Worker] = []
+        self._waiters: deque[asyncio.Future[_Worker]] = deque()
         self._closed = False
         self._crawler: Crawler | None = None
-
-    def _new_pool(self) -> Any:
-        from pebble import ProcessPool
-
-        return ProcessPool(max_workers=self.workers, max_tasks=self.max_tasks,
-                           context=mp_context())
-
-    def _restart(self, why: str) -> None:
-        """Replace a pool that broke or stalled (bounded: a pool that keeps breaking
-        stays broken and pages fail fast, which the monitor reports)."""
-        if self.restarts >= MAX_RESTARTS:
-            return
-        self.restarts += 1
-        self._inc("extract/pool_restarts")
-        logger.error("extraction pool %s; starting a new one (%d/%d)", why, self.restarts,
-                     MAX_RESTARTS)
-        old, self._pool = self._pool, self._new_pool()
-        old.stop()
+        self.started = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPool:
@@ -149,60 +222,69 @@ class ExtractionPool:
             self.stats = self._crawler.stats
             self.stats.set_value("workers/count", self.workers)
 
-    def start(self) -> None:
-        """Start the workers now (one warm-up task each) instead of on the first page."""
-        for _ in range(self.workers):
-            self._pool.schedule(warm_up)
-
     def _inc(self, key: str, count: float = 1) -> None:
         if self.stats is not None:
             self.stats.inc_value(key, count)
 
+    # --- workers ------------------------------------------------------------------------
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._ctx, self.faults)
+        self._all.append(worker)
+        self.started += 1
+        self._inc("workers/started")
+        return worker
+
+    def start(self) -> None:
+        """Start the workers now (they import the extraction stack) instead of on the
+        first page."""
+        while len(self._all) < self.workers and not self._closed:
+            self._idle.append(self._spawn())
+
+    def _retire(self, worker: _Worker, kill: bool = False) -> None:
+        if worker in self._all:
+            self._all.remove(worker)
+        worker.stop(kill=kill)
+
+    async def _acquire(self) -> _Worker:
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.process.is_alive():
+                return worker
+            logger.warning("idle extraction worker %s died (exit code %s); replaced",
+                           worker.process.pid, worker.exit_code())
+            self._retire(worker)
+        if len(self._all) < self.workers:
+            return self._spawn()
+        waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._release(waiter.result())
+            raise
+
+    def _release(self, worker: _Worker | None) -> None:
+        """Give ``worker`` (None: a free place for a new one) to the next waiting page."""
+        if self._closed:
+            return
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                try:
+                    waiter.set_result(worker if worker is not None else self._spawn())
+                except OSError as exc:
+                    waiter.set_exception(exc)
+                return
+        if worker is not None:
+            self._idle.append(worker)
+
+    # --- pages --------------------------------------------------------------------------
     async def extract(self, body: bytes, url: str, profile: SiteProfile | None,
                       content_type: str | None) -> dict[str, Any]:
         """Extract one page in a worker; never raises for a bad page or a dead worker."""
-        from pebble import ProcessExpired
-
-        if self._closed:
-            return failed("shutdown", url)
-        try:
-            future = self._pool.schedule(
-                extract_page, args=(body, url, profile, content_type, self.faults),
-                timeout=self.timeout)
-        except RuntimeError as exc:  # the pool is in an error state
-            self._restart(f"is broken ({exc})")
-            self._inc("extract/failed")
-            self._inc("extract/failed/pool_error")
-            return failed("pool_error", url)
-        try:
-            # The pool enforces the timeout; the margin only guards against a pool whose
-            # manager thread died and would never resolve the future.
-            data = await asyncio.wait_for(asyncio.wrap_future(future),
-                                          self.timeout + STALL_MARGIN)
-        except TimeoutError:  # also concurrent.futures' and asyncio's TimeoutError
-            if future.cancelled() or not future.done():  # wait_for gave up, not the pool
-                future.cancel()
-                self._restart("stalled")
-                self._inc("extract/stalled")
-                data = failed("pool_stalled", url)
-            else:
-                logger.warning("extraction of %s exceeded %.0fs; worker replaced", url,
-                               self.timeout)
-                self._inc("extract/timeout")
-                data = failed("worker_timeout", url)
-        except BrokenProcessPool as exc:
-            self._restart(f"is broken ({exc})")
-            data = failed("pool_error", url)
-        except ProcessExpired as exc:
-            logger.warning("extraction worker died on %s (exit code %s); worker replaced",
-                           url, exc.exitcode)
-            self._inc("extract/worker_crashed")
-            data = failed("worker_crashed", url)
-        except (CancelledError, asyncio.CancelledError):
-            data = failed("shutdown", url)
-        except Exception as exc:
-            logger.exception("extraction of %s raised", url)
-            data = failed(f"error_{type(exc).__name__}", url)
+        data = await cpu_timed(self._extract(body, url, profile, content_type),
+                               self._add_handoff)
         if data.get("ok"):
             self._inc("extract/ok")
         else:
@@ -215,9 +297,67 @@ class ExtractionPool:
             self._inc("extract/cpu_ms_total", round(data["cpu_ms"], 3))
         return data
 
+    def _add_handoff(self, seconds: float) -> None:
+        """CPU the crawler's own thread spends handing pages over and taking results back."""
+        self._inc("extract/handoff_cpu_ms", seconds * 1000.0)
+
+    async def _extract(self, body: bytes, url: str, profile: SiteProfile | None,
+                       content_type: str | None) -> dict[str, Any]:
+        if self._closed:
+            return failed("shutdown", url)
+        try:
+            worker = await self._acquire()
+        except OSError as exc:
+            logger.error("could not start an extraction worker: %s", exc)
+            self._release(None)
+            return failed("pool_error", url)
+        payload = pickle.dumps((body, url, profile, content_type),
+                               protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            data = await asyncio.wait_for(worker.call(payload), self.timeout)
+        except TimeoutError:
+            logger.warning("extraction of %s exceeded %.0fs; worker replaced", url,
+                           self.timeout)
+            self._inc("extract/timeout")
+            self._retire(worker, kill=True)
+            self._release(None)
+            return failed("worker_timeout", url)
+        except (WorkerDied, OSError) as exc:
+            self._retire(worker, kill=True)
+            if self._closed:
+                return failed("shutdown", url)
+            logger.warning("extraction worker died on %s (exit code %s, %r); worker replaced",
+                           url, worker.exit_code(), exc)
+            self._inc("extract/worker_crashed")
+            self._release(None)
+            return failed("worker_crashed", url)
+        except asyncio.CancelledError:
+            self._retire(worker, kill=True)  # its answer would arrive for the next page
+            self._release(None)
+            raise
+        worker.tasks += 1
+        if self.max_tasks and worker.tasks >= self.max_tasks:
+            self._retire(worker)
+            self._release(None)
+        else:
+            self._release(worker)
+        return data
+
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
-        self._pool.stop()
-        self._pool.join(timeout=10)
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.cancel()
+        self._waiters.clear()
+        self._idle.clear()
+        for worker in self._all:
+            worker.stop()
+        deadline = time.monotonic() + 5
+        for worker in self._all:
+            worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(timeout=1)
+        self._all.clear()

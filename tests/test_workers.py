@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from collections import Counter
 
 import pytest
@@ -83,20 +85,32 @@ def test_fault_markers_are_inert_without_the_test_switch(
     assert result["ok"]
 
 
-def test_a_broken_pool_is_replaced_and_later_pages_extract() -> None:
+def test_workers_killed_while_idle_are_replaced_without_losing_a_page() -> None:
     stats = Stats()
-    pool = ExtractionPool(workers=1, timeout=60, max_tasks=0, stats=stats)
-    pool._pool.stop()  # as if the pool had failed for good
-    pool._pool.join()
+    pool = ExtractionPool(workers=2, timeout=60, max_tasks=0, stats=stats)
+    pool.start()
+    for worker in list(pool._all):
+        os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.join(timeout=5)
+    results = run_pages(pool, [ARTICLE, ARTICLE, ARTICLE])
+    assert [r["ok"] for r in results] == [True, True, True]
+    assert stats["extract/failed"] == 0 and stats["extract/ok"] == 3
+    assert pool.started >= 3
 
-    async def twice() -> list[dict]:
-        return [await pool.extract(ARTICLE, URL, None, "text/html"),
-                await pool.extract(ARTICLE, URL, None, "text/html")]
 
-    try:
-        first, second = asyncio.run(twice())
-    finally:
-        pool.close()
-    assert first["reason"] == "pool_error" and second["ok"]
-    assert stats["extract/pool_restarts"] == 1
-    assert stats["extract/failed/pool_error"] == 1 and stats["extract/ok"] == 1
+def test_workers_are_recycled_after_max_tasks() -> None:
+    stats = Stats()
+    pool = ExtractionPool(workers=1, timeout=60, max_tasks=2, stats=stats)
+    results = run_pages(pool, [ARTICLE] * 5)
+    assert all(r["ok"] for r in results)
+    assert pool.started == 3  # pages 1-2, 3-4, 5
+    assert stats["extract/handoff_cpu_ms"] > 0
+
+
+def test_closing_the_pool_stops_every_worker() -> None:
+    pool = ExtractionPool(workers=2, timeout=60, max_tasks=0, stats=Stats())
+    pool.start()
+    processes = [w.process for w in pool._all]
+    pool.close()
+    assert processes and not any(p.is_alive() for p in processes)
+    assert run_pages(pool, [ARTICLE])[0]["reason"] == "shutdown"
