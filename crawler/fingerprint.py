@@ -14,10 +14,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
@@ -29,6 +31,20 @@ MINHASH_SEED = 1
 LSH_WEIGHTS = (0.05, 0.95)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# What ``lsh_params`` returns at NUM_PERM and LSH_WEIGHTS for the thresholds 0.50 ... 0.99
+# (key: hundredths), so that the crawler process does not import datasketch (and scipy,
+# half a second) for them; a test checks every entry against datasketch.
+LSH_PARAMS_TABLE: dict[int, tuple[int, int]] = {
+    50: (26, 3), 51: (32, 4), 52: (32, 4), 53: (32, 4), 54: (32, 4), 55: (32, 4),
+    56: (32, 4), 57: (30, 4), 58: (28, 4), 59: (26, 4), 60: (24, 4), 61: (25, 5),
+    62: (25, 5), 63: (25, 5), 64: (25, 5), 65: (25, 5), 66: (25, 5), 67: (23, 5),
+    68: (21, 5), 69: (21, 6), 70: (21, 6), 71: (21, 6), 72: (21, 6), 73: (20, 6),
+    74: (18, 7), 75: (18, 7), 76: (18, 7), 77: (18, 7), 78: (16, 8), 79: (16, 8),
+    80: (16, 8), 81: (14, 9), 82: (14, 9), 83: (14, 9), 84: (12, 10), 85: (12, 10),
+    86: (11, 11), 87: (11, 11), 88: (10, 12), 89: (10, 12), 90: (9, 14), 91: (9, 14),
+    92: (8, 16), 93: (7, 18), 94: (7, 18), 95: (6, 21), 96: (5, 25), 97: (4, 31),
+    98: (3, 39), 99: (2, 59),
+}
 
 
 class Fingerprint(NamedTuple):
@@ -66,6 +82,8 @@ def _shingles(normalized: str, size: int = SHINGLE_WORDS) -> set[bytes]:
 
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
 
 
@@ -87,6 +105,8 @@ def _prehashed(value: int) -> int:
 
 def _signature(items: Iterable[bytes]) -> list[int]:
     """MinHash hash values of ``items``: datasketch's permutations of their ``_hash32``."""
+    from datasketch import MinHash
+
     mh = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations(),
                  scheme=MINHASH_SCHEME, hashfunc=_prehashed)
     mh.update_batch(_hash32(items))
@@ -100,6 +120,8 @@ def minhash(text: str) -> MinHash:
 
 def from_signature(signature: list[int]) -> MinHash:
     """Rebuild a MinHash from a stored signature."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=_permutations(),
                    hashvalues=np.asarray(signature, dtype=np.uint64), scheme=MINHASH_SCHEME)
 
@@ -113,6 +135,16 @@ def fingerprint(text: str) -> Fingerprint:
 @lru_cache(maxsize=8)
 def lsh_params(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
     """(bands, rows) that datasketch picks for ``threshold``: in-memory and stored keys agree."""
+    hundredths = round(threshold * 100)
+    if num_perm == NUM_PERM and abs(threshold * 100 - hundredths) < 1e-9 and (
+            hundredths in LSH_PARAMS_TABLE):
+        return LSH_PARAMS_TABLE[hundredths]
+    return datasketch_lsh_params(threshold, num_perm)
+
+
+def datasketch_lsh_params(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
     return lsh.b, lsh.r
 

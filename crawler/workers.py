@@ -56,6 +56,8 @@ def _inject_fault(body: bytes) -> None:
 
 def warm_up() -> int:
     """Import the extraction stack once in a fresh worker (first pages are not slower)."""
+    import datasketch  # noqa: F401  (imported lazily by crawler.fingerprint)
+
     import crawler.extraction
     import crawler.fingerprint  # noqa: F401
 
@@ -131,7 +133,7 @@ def mp_context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["crawler.workers", "crawler.extraction",
-                                    "crawler.fingerprint"])
+                                    "crawler.fingerprint", "datasketch"])
         return ctx
     return multiprocessing.get_context("spawn")
 

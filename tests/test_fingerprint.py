@@ -67,3 +67,13 @@ def test_minhash_object_behaves_like_a_plain_one() -> None:
     ref = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
     ref.update_batch([*_reference_shingles(TEXT), b"one more shingle"])
     assert mh.jaccard(ref) == 1.0
+
+
+def test_lsh_params_table_matches_datasketch():
+    from crawler.fingerprint import LSH_PARAMS_TABLE, datasketch_lsh_params, lsh_params
+
+    assert sorted(LSH_PARAMS_TABLE) == list(range(50, 100))
+    for hundredths, params in LSH_PARAMS_TABLE.items():
+        assert datasketch_lsh_params(hundredths / 100) == params, hundredths
+        assert lsh_params(hundredths / 100) == params
+    assert lsh_params(0.805) == datasketch_lsh_params(0.805)  # not in the table
