@@ -20,6 +20,7 @@ import os
 import pickle
 import signal
 import socket
+import threading
 import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
@@ -213,6 +214,7 @@ class ExtractionPool:
         pool = cls(worker_count(s.getint("NEWSCRAWL_WORKERS")),
                    s.getfloat("NEWSCRAWL_WORKER_TIMEOUT"),
                    s.getint("NEWSCRAWL_WORKER_MAX_TASKS"))
+        pool.prepare()
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         crawler.signals.connect(pool.bind_stats, signal=signals.spider_opened)
         pool._crawler = crawler
@@ -229,6 +231,16 @@ class ExtractionPool:
             self.stats.inc_value(key, count)
 
     # --- workers ------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Start the fork server in the background: it imports the extraction stack (about a
+        second) while the crawl opens, so that starting the workers later does not block
+        the reactor for that long."""
+        if self._ctx.get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+
+            threading.Thread(target=forkserver.ensure_running, name="newscrawl-forkserver",
+                             daemon=True).start()
+
     def _spawn(self) -> _Worker:
         worker = _Worker(self._ctx, self.faults)
         self._all.append(worker)
