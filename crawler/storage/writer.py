@@ -28,8 +28,10 @@ held edge: a few tens of MB at 10,000 articles, never article bodies.
 
 Other writers may write the same database at the same time.  An insert that meets their
 document (duplicate key) falls back to reading it by ``_id`` and upserting, as if the
-article had been known.  Edges waiting for an article another writer stored are resolved by
-one reconciliation query in :meth:`ArticleWriter.close` (and at the next writer's open).
+article had been known.  Edges waiting for an article another writer stored are resolved at
+:meth:`ArticleWriter.close`, which takes over every edge still pending in the database (one
+query on the ``to_id`` index) and resolves them with one reconciliation query; the next
+writer's open does the same.
 
 When the database stays unreachable past the retry limit the writer fails for good: the
 batch and everything queued after it are counted in ``storage/unstored`` and logged at
@@ -247,6 +249,16 @@ class ArticleWriter:
         self.stats.inc_value("storage/ms_total", (time.perf_counter() - started) * 1000)
         return resolved
 
+    def _adopt_pending(self) -> None:
+        """Take over the edges still pending in the database, whoever wrote them, so that
+        the last of several writers to close resolves them all (one indexed query)."""
+        view = self.view
+        if view is None:
+            return
+        for edge in self.db[LINKS].find({"to_id": None}, {"to_url": 1}, batch_size=5000):
+            if edge.get("to_url"):
+                view.add_pending(edge["to_url"], edge["_id"])
+
     def _back_fill(self, urls: Iterable[str]) -> int:
         """Set ``to_id`` on the pending edges to any of ``urls`` that now has an owner."""
         view = self.view
@@ -305,6 +317,7 @@ class ArticleWriter:
                                          (time.perf_counter() - started) * 1000)
                     self.stats.inc_value("storage/cpu_ms",
                                          (time.thread_time() - cpu_started) * 1000)
+                self._adopt_pending()
                 self.reconcile()
             except Exception as exc:  # the articles are stored; a later open rebuilds them
                 logger.warning("could not store held or resolve pending links at close: %r",
