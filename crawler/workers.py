@@ -5,9 +5,11 @@ socket pair that the reactor's event loop reads and writes directly: no helper t
 the crawler process, so handing a page over costs one pickle and a few socket calls.
 Workers come from a fork server (or ``spawn``): the reactor process is never forked.
 
-The spider awaits :meth:`ExtractionPool.extract`.  A page that holds its worker past
-``NEWSCRAWL_WORKER_TIMEOUT`` gets the worker killed and replaced, a worker that dies is
-replaced, and both count as a failed page while the crawl goes on.  A worker is recycled
+The spider awaits :meth:`ExtractionPool.extract`.  Each worker has up to ``DEPTH`` pages
+handed over, so it never waits for the event loop between pages.  A page that holds its
+worker past ``NEWSCRAWL_WORKER_TIMEOUT`` gets the worker killed and replaced, a worker that
+dies is replaced, and both count as a failed page while the crawl goes on; a page that was
+only queued behind it is tried once more on another worker.  A worker is recycled
 after ``NEWSCRAWL_WORKER_MAX_TASKS`` pages, which bounds its memory in long crawls.
 """
 
@@ -144,11 +146,30 @@ def worker_count(setting: int) -> int:
 
 
 class WorkerDied(Exception):
-    """The worker's end of the socket closed before it answered."""
+    """The worker's end of the socket closed while it was working on this page."""
+
+
+class WorkerGone(Exception):
+    """The worker died or was killed before this page's turn: worth another worker."""
+
+
+class PoolClosed(Exception):
+    """The crawl is shutting down."""
+
+
+# Pages handed to one worker at a time: the next one waits in the socket, so the worker starts
+# it as soon as it answers the current one instead of idling until the event loop gets round
+# to sending more.
+DEPTH = 2
 
 
 class _Worker:
-    """One worker process and the crawler's (non-blocking) end of its socket pair."""
+    """One worker process and the crawler's (non-blocking) end of its socket pair.
+
+    Pages are written in order under one lock and answers read in order under another, so
+    each caller reads its own answer; the page timeout starts when the caller's turn to read
+    comes, which is when the worker starts on its page.
+    """
 
     def __init__(self, ctx: multiprocessing.context.BaseContext, faults: bool) -> None:
         ours, theirs = socket.socketpair()
@@ -160,11 +181,47 @@ class _Worker:
             theirs.close()
         ours.setblocking(False)
         self.sock = ours
-        self.tasks = 0
+        self.tasks = 0  # pages handed over
+        self.inflight = 0
+        self.dead = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._locks: tuple[asyncio.Lock, asyncio.Lock] = (asyncio.Lock(), asyncio.Lock())
 
-    async def call(self, payload: bytes) -> dict[str, Any]:
+    def _bind(self) -> asyncio.AbstractEventLoop:
         loop = asyncio.get_running_loop()
-        await loop.sock_sendall(self.sock, _frame(payload))
+        if loop is not self._loop:  # locks belong to one event loop
+            self._loop = loop
+            self._locks = (asyncio.Lock(), asyncio.Lock())
+        return loop
+
+    def _abandon(self) -> None:
+        """Never reuse this worker; kill it now, which also fails a page still being
+        written to it."""
+        self.dead = True
+        if self.process.is_alive():
+            self.process.kill()
+
+    async def call(self, payload: bytes, timeout: float) -> dict[str, Any]:
+        loop = self._bind()
+        send_lock, recv_lock = self._locks
+        async with send_lock:
+            if self.dead:
+                raise WorkerGone
+            try:
+                await loop.sock_sendall(self.sock, _frame(payload))
+            except OSError as exc:
+                self._abandon()
+                raise WorkerGone from exc
+        async with recv_lock:
+            if self.dead:
+                raise WorkerGone
+            try:
+                return await asyncio.wait_for(self._answer(loop), timeout)
+            except BaseException:
+                self._abandon()  # hung, died, or cancelled mid-answer
+                raise
+
+    async def _answer(self, loop: asyncio.AbstractEventLoop) -> dict[str, Any]:
         header = await self._recv(loop, _HEADER)
         return pickle.loads(await self._recv(loop, int.from_bytes(header, "big")))
 
@@ -172,7 +229,10 @@ class _Worker:
         buf = bytearray(size)
         view, got = memoryview(buf), 0
         while got < size:
-            n = await loop.sock_recv_into(self.sock, view[got:])
+            try:
+                n = await loop.sock_recv_into(self.sock, view[got:])
+            except OSError as exc:
+                raise WorkerDied from exc
             if n == 0:
                 raise WorkerDied
             got += n
@@ -184,6 +244,7 @@ class _Worker:
 
     def stop(self, kill: bool = False) -> None:
         """Close the socket (the worker then exits by itself); ``kill``: at once."""
+        self.dead = True
         self.sock.close()
         if kill and self.process.is_alive():
             self.process.kill()
@@ -202,8 +263,7 @@ class ExtractionPool:
         self.faults = os.environ.get(FAULTS_ENV) == "1"
         self._ctx = mp_context()
         self._all: list[_Worker] = []
-        self._idle: list[_Worker] = []
-        self._waiters: deque[asyncio.Future[_Worker]] = deque()
+        self._waiters: deque[asyncio.Future[None]] = deque()
         self._closed = False
         self._crawler: Crawler | None = None
         self.started = 0
@@ -252,46 +312,57 @@ class ExtractionPool:
         """Start the workers now (they import the extraction stack) instead of on the
         first page."""
         while len(self._all) < self.workers and not self._closed:
-            self._idle.append(self._spawn())
+            self._spawn()
 
     def _retire(self, worker: _Worker, kill: bool = False) -> None:
         if worker in self._all:
             self._all.remove(worker)
         worker.stop(kill=kill)
 
-    async def _acquire(self) -> _Worker:
-        while self._idle:
-            worker = self._idle.pop()
-            if worker.process.is_alive():
-                return worker
-            logger.warning("idle extraction worker %s died (exit code %s); replaced",
-                           worker.process.pid, worker.exit_code())
-            self._retire(worker)
-        if len(self._all) < self.workers:
-            return self._spawn()
-        waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        try:
-            return await waiter
-        except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():
-                self._release(waiter.result())
-            raise
+    def _usable(self, worker: _Worker) -> bool:
+        return not worker.dead and (not self.max_tasks or worker.tasks < self.max_tasks)
 
-    def _release(self, worker: _Worker | None) -> None:
-        """Give ``worker`` (None: a free place for a new one) to the next waiting page."""
-        if self._closed:
-            return
+    def _pick(self) -> _Worker | None:
+        """The least busy worker with room for a page; replaces dead idle ones."""
+        best = None
+        for worker in list(self._all):
+            if worker.inflight == 0 and (worker.dead or not worker.process.is_alive()):
+                if not worker.dead:
+                    logger.warning("idle extraction worker %s died (exit code %s); replaced",
+                                   worker.process.pid, worker.exit_code())
+                self._retire(worker)
+                continue
+            if self._usable(worker) and worker.inflight < DEPTH and (
+                    best is None or worker.inflight < best.inflight):
+                best = worker
+        return best
+
+    async def _acquire(self) -> _Worker:
+        while True:
+            if self._closed:
+                raise PoolClosed
+            worker = self._pick()
+            if worker is None and len(self._all) < self.workers:
+                worker = self._spawn()
+            if worker is not None:
+                worker.inflight += 1
+                worker.tasks += 1
+                return worker
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            await waiter
+
+    def _release(self, worker: _Worker) -> None:
+        """A page is done with ``worker``: retire it when it is dead or spent, and let a
+        waiting page look for room."""
+        worker.inflight -= 1
+        if worker.inflight == 0 and not self._usable(worker):
+            self._retire(worker, kill=worker.dead)
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
-                try:
-                    waiter.set_result(worker if worker is not None else self._spawn())
-                except OSError as exc:
-                    waiter.set_exception(exc)
+                waiter.set_result(None)
                 return
-        if worker is not None:
-            self._idle.append(worker)
 
     # --- pages --------------------------------------------------------------------------
     async def extract(self, body: bytes, url: str, profile: SiteProfile | None,
@@ -317,45 +388,40 @@ class ExtractionPool:
 
     async def _extract(self, body: bytes, url: str, profile: SiteProfile | None,
                        content_type: str | None) -> dict[str, Any]:
-        if self._closed:
-            return failed("shutdown", url)
-        try:
-            worker = await self._acquire()
-        except OSError as exc:
-            logger.error("could not start an extraction worker: %s", exc)
-            self._release(None)
-            return failed("pool_error", url)
         payload = pickle.dumps((body, url, profile, content_type),
                                protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            data = await asyncio.wait_for(worker.call(payload), self.timeout)
-        except TimeoutError:
-            logger.warning("extraction of %s exceeded %.0fs; worker replaced", url,
-                           self.timeout)
-            self._inc("extract/timeout")
-            self._retire(worker, kill=True)
-            self._release(None)
-            return failed("worker_timeout", url)
-        except (WorkerDied, OSError) as exc:
-            self._retire(worker, kill=True)
+        for attempt in (1, 2):
             if self._closed:
                 return failed("shutdown", url)
-            logger.warning("extraction worker died on %s (exit code %s, %r); worker replaced",
-                           url, worker.exit_code(), exc)
-            self._inc("extract/worker_crashed")
-            self._release(None)
-            return failed("worker_crashed", url)
-        except asyncio.CancelledError:
-            self._retire(worker, kill=True)  # its answer would arrive for the next page
-            self._release(None)
-            raise
-        worker.tasks += 1
-        if self.max_tasks and worker.tasks >= self.max_tasks:
-            self._retire(worker)
-            self._release(None)
-        else:
-            self._release(worker)
-        return data
+            try:
+                worker = await self._acquire()
+            except PoolClosed:
+                return failed("shutdown", url)
+            except OSError as exc:
+                logger.error("could not start an extraction worker: %s", exc)
+                return failed("pool_error", url)
+            try:
+                return await worker.call(payload, self.timeout)
+            except WorkerGone:
+                if attempt == 2:
+                    return failed("worker_crashed", url)
+                self._inc("extract/retried")  # its worker died on an earlier page
+            except TimeoutError:
+                logger.warning("extraction of %s exceeded %.0fs; worker replaced", url,
+                               self.timeout)
+                self._inc("extract/timeout")
+                return failed("worker_timeout", url)
+            except WorkerDied as exc:
+                if self._closed:
+                    return failed("shutdown", url)
+                worker.stop(kill=True)
+                logger.warning("extraction worker died on %s (exit code %s, %r); "
+                               "worker replaced", url, worker.exit_code(), exc)
+                self._inc("extract/worker_crashed")
+                return failed("worker_crashed", url)
+            finally:
+                self._release(worker)
+        return failed("worker_crashed", url)
 
     def close(self) -> None:
         if self._closed:
@@ -363,9 +429,8 @@ class ExtractionPool:
         self._closed = True
         for waiter in self._waiters:
             if not waiter.done():
-                waiter.cancel()
+                waiter.set_result(None)  # the page then finds the pool closed
         self._waiters.clear()
-        self._idle.clear()
         for worker in self._all:
             worker.stop()
         deadline = time.monotonic() + 5

@@ -292,7 +292,7 @@ def test_opening_writer_rebuilds_edges_lost_by_a_killed_crawl(mongo_db):
     assert again["links/rebuilt"] == 0 and mongo_db.links.count_documents({}) == 3
 
 
-def test_closing_writer_resolves_edges_another_writer_left_pending(mongo_db):
+def test_second_writers_article_resolves_pending_links_at_close(mongo_db):
     ensure_schema(mongo_db)
     first, second = ArticleWriter(mongo_db), ArticleWriter(mongo_db)
     second.load()  # opened before the first writer stored anything: knows no pending edge
@@ -300,9 +300,22 @@ def test_closing_writer_resolves_edges_another_writer_left_pending(mongo_db):
     first.write_batch([doc(source)])
     second.write_batch([doc(make_item("t1", 2))])
     assert to_ids(mongo_db, source) == {"t1": None}
-    second.close()  # takes over the edge the first writer left pending, and resolves it
+    second.close()
+    assert to_ids(mongo_db, source) == {"t1": None}  # the second writer never saw that edge
+    first.close()  # reconciliation: one query for the targets still pending
     assert to_ids(mongo_db, source) == {"t1": article_id(f"{BASE}/2024/05/01/t1/")}
-    first.close()
+
+
+def test_a_writer_that_met_another_adopts_its_pending_edges_at_close(mongo_db):
+    ensure_schema(mongo_db)
+    first, second = ArticleWriter(mongo_db), ArticleWriter(mongo_db)
+    second.load()
+    source = make_item("src", 1, related=[link_to("t1")])
+    first.write_batch([doc(source)])
+    second.write_batch([doc(make_item("t1", 2)), doc(source)])  # meets the first's document
+    assert second.saw_other_writer
+    mongo_db.links.update_many({}, {"$set": {"to_id": None}})  # as a lost update leaves it
+    second.close()  # the first writer never closes: the second resolves its edge
     assert to_ids(mongo_db, source) == {"t1": article_id(f"{BASE}/2024/05/01/t1/")}
 
 

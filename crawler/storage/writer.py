@@ -29,9 +29,9 @@ held edge: a few tens of MB at 10,000 articles, never article bodies.
 Other writers may write the same database at the same time.  An insert that meets their
 document (duplicate key) falls back to reading it by ``_id`` and upserting, as if the
 article had been known.  Edges waiting for an article another writer stored are resolved at
-:meth:`ArticleWriter.close`, which takes over every edge still pending in the database (one
-query on the ``to_id`` index) and resolves them with one reconciliation query; the next
-writer's open does the same.
+:meth:`ArticleWriter.close` with one reconciliation query; when a write met another
+writer's document during the run, close first takes over every edge still pending in the
+database, whoever wrote it; the next writer's open does the same.
 
 When the database stays unreachable past the retry limit the writer fails for good: the
 batch and everything queued after it are counted in ``storage/unstored`` and logged at
@@ -173,6 +173,9 @@ class ArticleWriter:
         # Edges are held only while the thread runs (start() ... close() inserts them all);
         # direct write_batch() callers get every edge inserted at once.
         self.hold_links = False
+        # Set when a write met another writer's document: then close() also resolves the
+        # edges that writer left pending (see _adopt_pending).
+        self.saw_other_writer = False
         self.failed: StorageUnavailable | None = None
         self.unstored: list[str] = []
         self.view: View | None = None
@@ -251,7 +254,10 @@ class ArticleWriter:
 
     def _adopt_pending(self) -> None:
         """Take over the edges still pending in the database, whoever wrote them, so that
-        the last of several writers to close resolves them all (one indexed query)."""
+        the last of several writers to close resolves them all (one query on the ``to_id``
+        index; a scan on FerretDB, which is why it runs only after another writer showed
+        up).  Besides edges that only the other writer saw, this repairs a ``to_id`` lost
+        when FerretDB applied two writers' updates of one edge on top of each other."""
         view = self.view
         if view is None:
             return
@@ -317,7 +323,8 @@ class ArticleWriter:
                                          (time.perf_counter() - started) * 1000)
                     self.stats.inc_value("storage/cpu_ms",
                                          (time.thread_time() - cpu_started) * 1000)
-                self._adopt_pending()
+                if self.saw_other_writer:
+                    self._adopt_pending()
                 self.reconcile()
             except Exception as exc:  # the articles are stored; a later open rebuilds them
                 logger.warning("could not store held or resolve pending links at close: %r",
@@ -519,6 +526,7 @@ class ArticleWriter:
         """A new article's insert met a stored document: another writer's, or this plan's
         own from an attempt cut short by a lost connection.  Store it as a known article."""
         _id = doc["_id"]
+        self.saw_other_writer = True
         articles = self.db[ARTICLES]
         prev = articles.find_one({"_id": _id}, {**PREVIOUS_FIELDS, "fetch_count": 1})
         if plan.attempts > 1 and prev is not None and prev.get("first_seen") == plan.now and (
@@ -612,6 +620,8 @@ class ArticleWriter:
         an attempt cut short) is merged into it instead.  Returns (inserted, merged)."""
         links = self.db[LINKS]
         lost = insert(links, docs)
+        if lost:
+            self.saw_other_writer = True
         for doc in lost:
             set_fields = {"text": doc["text"], "position": doc["position"],
                           "last_seen": doc["last_seen"]}
