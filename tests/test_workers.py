@@ -114,3 +114,15 @@ def test_closing_the_pool_stops_every_worker() -> None:
     pool.close()
     assert processes and not any(p.is_alive() for p in processes)
     assert run_pages(pool, [ARTICLE])[0]["reason"] == "shutdown"
+
+
+def test_a_page_queued_behind_a_crashing_one_is_retried_on_a_new_worker(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FAULTS_ENV, "1")
+    stats = Stats()
+    pool = ExtractionPool(workers=1, timeout=60, max_tasks=0, stats=stats)
+    results = run_pages(pool, [FAULT_CRASH + ARTICLE, ARTICLE, ARTICLE])
+    assert [r["ok"] for r in results] == [False, True, True]
+    assert results[0]["reason"] == "worker_crashed"
+    assert stats["extract/retried"] == 1  # the second page was waiting in the dead worker
+    assert stats["extract/worker_crashed"] == 1
