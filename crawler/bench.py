@@ -26,6 +26,7 @@ import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -58,8 +59,8 @@ class BenchResult:
 
 
 class ProcessSampler(threading.Thread):
-    """Samples the RSS of a process tree (summed, and of its root) and the CPU time of each
-    process seen in it, plus the CPU time of other processes of interest."""
+    """Samples the RSS of a process tree (summed, and of its root), and the CPU time of other
+    processes of interest (the mirror, the database server)."""
 
     def __init__(self, pid: int, others: dict[str, int] | None = None,
                  interval: float = 0.1) -> None:
@@ -68,20 +69,25 @@ class ProcessSampler(threading.Thread):
         self.others = {name: pid for name, pid in (others or {}).items() if pid}
         self.peak_total = 0
         self.peak_main = 0
-        self.cpu: dict[int, float] = {}  # pid -> last CPU seconds seen (tree)
         self.other_cpu: dict[str, float] = {}
         self._other_start: dict[str, float] = {}
         self._stop_event = threading.Event()
 
     @staticmethod
-    def _cpu(proc: psutil.Process) -> float:
-        times = proc.cpu_times()
-        return times.user + times.system
+    def _cpu(pid: int) -> float:
+        """CPU seconds of a process: Linux's per-thread scheduler totals (nanoseconds) where
+        readable, as a small run of the mirror uses less than psutil's 10 ms clock tick."""
+        try:
+            tasks = Path(f"/proc/{pid}/task").iterdir()
+            return sum(int((t / "schedstat").read_text().split()[0]) for t in tasks) / 1e9
+        except (OSError, ValueError, IndexError):
+            times = psutil.Process(pid).cpu_times()
+            return times.user + times.system
 
     def _sample_others(self) -> None:
         for name, pid in self.others.items():
             try:
-                used = self._cpu(psutil.Process(pid))
+                used = self._cpu(pid)
             except psutil.Error:
                 continue
             start = self._other_start.setdefault(name, used)
@@ -103,7 +109,6 @@ class ProcessSampler(threading.Thread):
             for proc in procs:
                 try:
                     total += proc.memory_info().rss
-                    self.cpu[proc.pid] = self._cpu(proc)
                 except psutil.Error:
                     continue
             self.peak_total = max(self.peak_total, total)
@@ -114,11 +119,6 @@ class ProcessSampler(threading.Thread):
         self._stop_event.set()
         self.join(timeout=2)
         self._sample_others()
-
-    @property
-    def workers_cpu(self) -> float:
-        """CPU seconds of the crawler's child processes (workers, fork server)."""
-        return sum(cpu for pid, cpu in self.cpu.items() if pid != self.pid)
 
 
 def _cli(*args: str) -> list[str]:
@@ -220,12 +220,9 @@ WALL = {
 HANDOFF = "extract/handoff_cpu_ms"
 
 
-def stage_cpu_ms(stats: dict[str, Any], workers_cpu_s: float) -> dict[str, float]:
-    """CPU milliseconds of each stage, whole run.  Extraction falls back to the workers'
-    sampled CPU when the workers did not report theirs."""
+def stage_cpu_ms(stats: dict[str, Any]) -> dict[str, float]:
+    """CPU milliseconds of each stage, whole run (the workers report their own CPU)."""
     total: dict[str, float] = {k: float(stats.get(key, 0.0)) for k, key in CPU_STAGES.items()}
-    if not total["extraction"]:
-        total["extraction"] = workers_cpu_s * 1000.0
     handoff = float(stats.get(HANDOFF, 0.0))
     main = float(stats.get("process/cpu_ms", 0.0))
     total["download"] = max(0.0, main - total["pipelines"] - total["storage"] - handoff)
@@ -238,7 +235,7 @@ def summarise(run: dict[str, Any], pages: int, expected: int, stored: int, elaps
     stats = run.get("stats", {})
     responses = int(stats.get("downloader/response_count", 0))
     per_page = {k: v / max(responses, 1)
-                for k, v in stage_cpu_ms(stats, sampler.workers_cpu).items()}
+                for k, v in stage_cpu_ms(stats).items()}
     total = sum(per_page.values()) or 1.0
     wall = {name: stats.get(key, 0.0) / max(int(stats.get(div, 0)), 1)
             for name, (key, div) in WALL.items()}

@@ -185,7 +185,7 @@ class _Worker:
         self.inflight = 0
         self.dead = False
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._locks: tuple[asyncio.Lock, asyncio.Lock] = (asyncio.Lock(), asyncio.Lock())
+        self._locks: tuple[asyncio.Lock, asyncio.Lock]  # (send, receive), set by _bind
 
     def _bind(self) -> asyncio.AbstractEventLoop:
         loop = asyncio.get_running_loop()
@@ -246,9 +246,9 @@ class _Worker:
         """Close the socket (the worker then exits by itself); ``kill``: at once."""
         self.dead = True
         self.sock.close()
-        if kill and self.process.is_alive():
-            self.process.kill()
-        self.process.join(timeout=0 if not kill else 1)
+        if kill:
+            self._abandon()
+        self.process.join(timeout=1 if kill else 0)
 
 
 class ExtractionPool:
@@ -390,9 +390,7 @@ class ExtractionPool:
                        content_type: str | None) -> dict[str, Any]:
         payload = pickle.dumps((body, url, profile, content_type),
                                protocol=pickle.HIGHEST_PROTOCOL)
-        for attempt in (1, 2):
-            if self._closed:
-                return failed("shutdown", url)
+        for attempt in range(2):
             try:
                 worker = await self._acquire()
             except PoolClosed:
@@ -402,10 +400,9 @@ class ExtractionPool:
                 return failed("pool_error", url)
             try:
                 return await worker.call(payload, self.timeout)
-            except WorkerGone:
-                if attempt == 2:
-                    return failed("worker_crashed", url)
-                self._inc("extract/retried")  # its worker died on an earlier page
+            except WorkerGone:  # its worker died on an earlier page: one more try elsewhere
+                if attempt == 0:
+                    self._inc("extract/retried")
             except TimeoutError:
                 logger.warning("extraction of %s exceeded %.0fs; worker replaced", url,
                                self.timeout)
@@ -414,7 +411,6 @@ class ExtractionPool:
             except WorkerDied as exc:
                 if self._closed:
                     return failed("shutdown", url)
-                worker.stop(kill=True)
                 logger.warning("extraction worker died on %s (exit code %s, %r); "
                                "worker replaced", url, worker.exit_code(), exc)
                 self._inc("extract/worker_crashed")

@@ -4,12 +4,17 @@
 should compare ``Counter(mirror.hits)`` before and after.  The newspaper mirror's flaky
 articles answer 500/503/429 only to the first request of the session for their path.
 ``make_mirror(**kwargs)`` starts a private server (any ``MirrorServer`` argument), stopped
-after the test.
+after the test; ``served_by_cli(*args)`` runs ``newscrawl mirror serve`` in its own process.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -108,3 +113,22 @@ def profile_related(html: str, profile: Any) -> dict[str, list[tuple[str, str]]]
             out.setdefault(spec.label, []).extend(
                 (a.attrib.get("href", ""), _text(a)) for a in block.css(spec.links))
     return out
+
+
+@contextmanager
+def served_by_cli(*args: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``newscrawl mirror serve ARGS`` on a free port: yields its base URL and manifest, then
+    terminates it and checks that it exited cleanly."""
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "mirror", "serve", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("serving http://127.0.0.1:"), line
+        base = line.split()[1]
+        with urllib.request.urlopen(f"{base}/__manifest__.json", timeout=30) as resp:
+            yield base, json.load(resp)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import tracemalloc
 import urllib.request
 
 from parsel import Selector
 
 from crawler.mirror.server import MirrorServer
+from tests.fixtures_mirror import served_by_cli
 
 
 def test_ten_thousand_articles_start_small_and_render_on_demand() -> None:
@@ -37,21 +35,8 @@ def test_ten_thousand_articles_start_small_and_render_on_demand() -> None:
 
 
 def test_cli_serves_until_terminated() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "mirror", "serve", "--articles", "25",
-         "--no-traps"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.startswith("serving http://127.0.0.1:")
-        base = line.split()[1]
-        with urllib.request.urlopen(f"{base}/__manifest__.json", timeout=30) as resp:
-            manifest = json.load(resp)
+    with served_by_cli("--articles", "25", "--no-traps") as (base, manifest):
         assert manifest["base_url"] == base and manifest["expected_article_count"] == 25
         assert manifest["traps"] is False
         with urllib.request.urlopen(manifest["seed_url"], timeout=30) as resp:
             assert resp.status == 200
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""

@@ -4,16 +4,14 @@ must not change a single response)."""
 from __future__ import annotations
 
 import http.client
-import json
 import socket
-import subprocess
-import sys
 import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
 
 from crawler.mirror.app import MirrorApp
+from tests.fixtures_mirror import served_by_cli
 
 BASE = "http://127.0.0.1:8080"
 
@@ -193,22 +191,9 @@ def test_stop_closes_open_connections(make_mirror) -> None:
 
 
 def test_cli_prerender_serves_the_same_pages() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "mirror", "serve", "--articles", "20",
-         "--no-traps", "--prerender"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.startswith("serving http://127.0.0.1:")
-        base = line.split()[1]
-        with urllib.request.urlopen(f"{base}/__manifest__.json", timeout=30) as resp:
-            manifest = json.load(resp)
+    with served_by_cli("--articles", "20", "--no-traps", "--prerender") as (base, manifest):
         expected = MirrorApp("newspaper", 20, 1, base, traps=False, cache_pages=0)
         for article in manifest["articles"]:
             with urllib.request.urlopen(article["url"], timeout=30) as resp:
                 body = resp.read()
             assert body == expected.handle("GET", urlsplit(article["url"]).path, {}).body
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""

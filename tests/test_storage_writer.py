@@ -292,12 +292,19 @@ def test_opening_writer_rebuilds_edges_lost_by_a_killed_crawl(mongo_db):
     assert again["links/rebuilt"] == 0 and mongo_db.links.count_documents({}) == 3
 
 
-def test_second_writers_article_resolves_pending_links_at_close(mongo_db):
-    ensure_schema(mongo_db)
-    first, second = ArticleWriter(mongo_db), ArticleWriter(mongo_db)
-    second.load()  # opened before the first writer stored anything: knows no pending edge
+def pending_edge_between_writers(db) -> tuple[ArticleWriter, ArticleWriter, ArticleItem]:
+    """Two writers; the second opened before the first stored ``src`` with a pending edge
+    to ``t1``, so it knows nothing of that edge."""
+    ensure_schema(db)
+    first, second = ArticleWriter(db), ArticleWriter(db)
+    second.load()
     source = make_item("src", 1, related=[link_to("t1")])
     first.write_batch([doc(source)])
+    return first, second, source
+
+
+def test_second_writers_article_resolves_pending_links_at_close(mongo_db):
+    first, second, source = pending_edge_between_writers(mongo_db)
     second.write_batch([doc(make_item("t1", 2))])
     assert to_ids(mongo_db, source) == {"t1": None}
     second.close()
@@ -307,11 +314,7 @@ def test_second_writers_article_resolves_pending_links_at_close(mongo_db):
 
 
 def test_a_writer_that_met_another_adopts_its_pending_edges_at_close(mongo_db):
-    ensure_schema(mongo_db)
-    first, second = ArticleWriter(mongo_db), ArticleWriter(mongo_db)
-    second.load()
-    source = make_item("src", 1, related=[link_to("t1")])
-    first.write_batch([doc(source)])
+    _, second, source = pending_edge_between_writers(mongo_db)
     second.write_batch([doc(make_item("t1", 2)), doc(source)])  # meets the first's document
     assert second.saw_other_writer
     mongo_db.links.update_many({}, {"$set": {"to_id": None}})  # as a lost update leaves it
@@ -320,11 +323,7 @@ def test_a_writer_that_met_another_adopts_its_pending_edges_at_close(mongo_db):
 
 
 def test_opening_writer_resolves_edges_left_pending_by_earlier_writers(mongo_db):
-    ensure_schema(mongo_db)
-    first, second = ArticleWriter(mongo_db), ArticleWriter(mongo_db)
-    second.load()
-    source = make_item("src", 1, related=[link_to("t1")])
-    first.write_batch([doc(source)])
+    _, second, source = pending_edge_between_writers(mongo_db)
     second.write_batch([doc(make_item("t1", 2))])  # first writer crashes: no close
     assert to_ids(mongo_db, source) == {"t1": None}
     stats = Counts()

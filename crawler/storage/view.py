@@ -52,12 +52,15 @@ class HeldEdges:
 
     def release(self, edge_id: str) -> dict[str, Any]:
         doc = self.doc(edge_id)
-        del self._by_id[edge_id]
-        ids = self._by_url[doc["to_url"]]
+        self.discard(edge_id)
+        return doc
+
+    def discard(self, edge_id: str) -> None:
+        to_url = self._by_id.pop(edge_id)[1]
+        ids = self._by_url[to_url]
         ids.discard(edge_id)
         if not ids:
-            del self._by_url[doc["to_url"]]
-        return doc
+            del self._by_url[to_url]
 
     def ids_to(self, url: str) -> list[str]:
         """The held edges pointing at ``url``, in a stable order."""

@@ -608,7 +608,7 @@ class ArticleWriter:
             doc["to_id"] = view.owner.get(doc["to_url"])
         inserted, matched = self._insert_edges(docs)
         for doc in docs:
-            view.held.release(doc["_id"])
+            view.held.discard(doc["_id"])
             if doc["to_id"] is None:
                 view.add_pending(doc["to_url"], doc["_id"])
         self.stats.inc_value("links/new", inserted)
