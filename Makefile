@@ -16,10 +16,12 @@ help:
 	@echo "make bench-scale - the benchmark at 1k, 5k and 10k pages (memory growth)"
 	@echo "make ferretdb - build the local FerretDB server (done on demand otherwise)"
 
-$(STAMP): pyproject.toml requirements.lock
+# The crawler with its dev extra (test tools), and the test bench (devtools/: mirrors,
+# benchmark, evaluation), which is a package of its own so that the crawler ships without it.
+$(STAMP): pyproject.toml devtools/pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]' -e ./devtools
 	@touch $@
 
 venv: $(STAMP)

@@ -130,7 +130,7 @@ NEWSCRAWL_PROGRESS_INTERVAL = 30.0  # seconds between log lines when not on a TT
 # The switch turns off the download-latency extension; the rest costs nothing measurable.
 NEWSCRAWL_STAGE_TIMING = True
 # The pipeline manager that counts the pipelines' CPU and wall time.
-ITEM_PROCESSOR = "crawler.cputime.CpuTimedPipelineManager"
+ITEM_PROCESSOR = "crawler.itemprocessor.CpuTimedPipelineManager"
 SPIDER_MIDDLEWARES = {
     # Crawl depth is the spider's own (NEWSCRAWL_MAX_DEPTH, counted in hops per kind of page).
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
@@ -143,7 +143,7 @@ EXTENSIONS = {
     "crawler.extensions.latency.DownloadLatency": 400,
 }
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.dedup.ArticleDedupMiddleware": 60,
+    "crawler.middlewares.fetch_once.ArticleDedupMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robotstxt.SharedRobotsTxtMiddleware": 100,

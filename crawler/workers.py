@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
-from crawler.cputime import cpu_timed
+from crawler.itemprocessor import cpu_timed
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess

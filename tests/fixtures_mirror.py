@@ -1,4 +1,4 @@
-"""Offline mirror fixtures: the sites served over HTTP on loopback (see ``crawler.mirror``).
+"""Offline mirror fixtures: the sites served over HTTP on loopback (see ``newscrawl_dev.mirror``).
 
 ``mirror`` and ``generic_mirror`` are shared by the whole session: tests that count hits
 should compare ``Counter(mirror.hits)`` before and after.  The newspaper mirror's flaky
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from crawler.mirror.server import MirrorServer
+from newscrawl_dev.mirror.server import MirrorServer
 
 
 @pytest.fixture(scope="session")

@@ -37,3 +37,33 @@ def test_scrapy_list_from_repository_root() -> None:
                           text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert {"site", "urls"} <= set(proc.stdout.split())
+
+
+def test_dev_commands_come_from_the_installed_test_bench() -> None:
+    """``mirror``/``demo``/``eval``/``bench`` are the test bench's entry points, not built-in."""
+    from crawler.cli import all_commands
+
+    built_in = {name for name, _module, _help in COMMANDS}
+    found = all_commands()
+    for name in ("mirror", "demo", "eval", "bench"):
+        assert name not in built_in
+        assert found[name].startswith("newscrawl_dev.commands.")
+
+
+def test_no_shipped_module_imports_the_test_bench() -> None:
+    """The crawler package must work without ``newscrawl_dev`` installed."""
+    offenders = []
+    for folder in ("crawler", "spiders", "pipelines"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            if "newscrawl_dev" in text:
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+    proc = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; sys.modules['newscrawl_dev'] = None\n"
+         "import crawler.cli, crawler.runner, crawler.workers, pipelines.store, spiders.site\n"
+         "print(sorted(crawler.cli.all_commands()))"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "crawl" in proc.stdout

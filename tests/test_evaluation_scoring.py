@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.evaluation.scoring import (
+from newscrawl_dev.evaluation.scoring import (
     authors_f1,
     body_score,
     date_match,

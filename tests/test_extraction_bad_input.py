@@ -9,7 +9,7 @@ import pytest
 
 from crawler.extraction import ExtractionResult, ExtractOptions, extract
 from crawler.extraction.decode import decode
-from crawler.extraction.guard import ExtractionTimeout, time_limit
+from crawler.extraction.timelimit import ExtractionTimeout, time_limit
 from crawler.profiles import load_profile
 
 PARAGRAPH = ("The council met on Tuesday to discuss the new budget for the coming year, "

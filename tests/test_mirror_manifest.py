@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from crawler.mirror.app import MirrorApp
 from crawler.urls import canonicalize
+from newscrawl_dev.mirror.app import MirrorApp
 
-SEED_FILE = Path(__file__).parents[1] / "crawler" / "mirror" / "data" / "seed-article.txt"
+SEED_FILE = (Path(__file__).parents[1] / "devtools" / "newscrawl_dev" / "mirror" / "data"
+             / "seed-article.txt")
 BASE = "http://127.0.0.1:8999"
 
 

@@ -131,7 +131,7 @@ def test_static_pages_are_not_articles(mirror, path: str) -> None:
 
 
 def test_two_generators_render_the_same_pages(mirror) -> None:
-    from crawler.mirror.app import MirrorApp
+    from newscrawl_dev.mirror.app import MirrorApp
 
     other = MirrorApp("newspaper", 60, 1, mirror.base_url).site
     site = mirror.app.site

@@ -7,7 +7,7 @@ import urllib.request
 
 from parsel import Selector
 
-from crawler.mirror.server import MirrorServer
+from newscrawl_dev.mirror.server import MirrorServer
 from tests.fixtures_mirror import served_by_cli
 
 

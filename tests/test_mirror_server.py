@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.mirror.app import MirrorApp
+from newscrawl_dev.mirror.app import MirrorApp
 from tests.fixtures_mirror import served_by_cli
 
 BASE = "http://127.0.0.1:8080"

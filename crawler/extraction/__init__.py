@@ -1,6 +1,6 @@
 """Article extraction: body, metadata and related-article links of one HTML page.
 
-Built like trafilatura: one concern per module (``decode``, ``guard``, ``body``,
+Built like trafilatura: one concern per module (``decode``, ``timelimit``, ``body``,
 ``metadata``, ``titles``, ``related``, ``pagetype``), every generic selector in
 ``selectors``, an :class:`ExtractOptions` in and an :class:`ExtractionResult` out.
 """

@@ -28,8 +28,8 @@ from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.evaluation.scoring import shingles
 from crawler.extraction import selectors as sel
+from crawler.extraction.overlap import overlap
 from crawler.extraction.titles import clean_space, title_key
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -164,15 +164,6 @@ def _trim_edges(blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return blocks
 
 
-def _overlap(reference: str, candidate: str) -> tuple[float, float]:
-    """(precision, recall) of ``candidate`` against ``reference`` as 4-token shingles."""
-    ref, cand = shingles(reference), shingles(candidate)
-    if not ref or not cand:
-        return 0.0, 0.0
-    common = sum((ref & cand).values())
-    return common / sum(cand.values()), common / sum(ref.values())
-
-
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -208,7 +199,7 @@ def _split_body(tree: HtmlElement, url: str, blocks: list[tuple[str, str]]) -> l
                 for el in same:
                     article.append(deepcopy(el))
                 merged = _trafilatura(doc, url)
-                p, r = _overlap(extracted, " ".join(t for _, t in merged))
+                p, r = overlap(extracted, " ".join(t for _, t in merged))
                 if r >= 0.9 and len(merged) > len(blocks):
                     return merged
             return None
@@ -231,7 +222,7 @@ def _lead(tree: HtmlElement, description: str | None, blocks: list[tuple[str, st
         return None
     desc = clean_space(description)
     text = " ".join(t for _, t in blocks)
-    if _overlap(desc, text)[1] > 0.5:
+    if overlap(desc, text)[1] > 0.5:
         return None
     for el in tree.iter("p", "div", "h2", "span"):
         if len(el) > 3:
@@ -251,8 +242,8 @@ def generic_body(tree: HtmlElement, url: str, article_body: str | None,
     reference = clean_space(_plain(article_body))
     if len(_WORD.findall(reference)) >= 50:
         recall = _trafilatura(tree, url, favor_recall=True)
-        own = _f1(*_overlap(reference, " ".join(t for _, t in blocks)))
-        alt = _f1(*_overlap(reference, " ".join(t for _, t in recall)))
+        own = _f1(*overlap(reference, " ".join(t for _, t in blocks)))
+        alt = _f1(*overlap(reference, " ".join(t for _, t in recall)))
         if alt > own + 0.05:
             blocks, source = recall, "trafilatura:recall+json-ld"
             own = alt

@@ -17,13 +17,13 @@ from crawler.extraction.body import (
     profile_container,
 )
 from crawler.extraction.decode import decode
-from crawler.extraction.guard import ExtractionTimeout, time_limit
 from crawler.extraction.jsonld import LinkedData
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.options import ExtractOptions
 from crawler.extraction.pagetype import page_type
 from crawler.extraction.related import related_links
 from crawler.extraction.result import ExtractionResult
+from crawler.extraction.timelimit import ExtractionTimeout, time_limit
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import random
 import zlib
 from dataclasses import dataclass, replace
 
-from crawler.mirror.content import Post
-from crawler.mirror.site import Site, esc
+from newscrawl_dev.mirror.content import Post
+from newscrawl_dev.mirror.theme import Site, esc
 
 REDIRECT_CHAIN = ("/go/old-link/", "/go/old-link-2/")  # 301 -> 302 -> an article
 DEAD = "/2021/05/05/removed-article/"
@@ -159,7 +159,7 @@ def huge_page(site_name: str) -> bytes:
             f"Complete archive - {esc(site_name)}</title>\n</head>\n<body>\n<h1>Complete archive"
             "</h1>\n").encode()
     rng = random.Random("huge")
-    from crawler.mirror.content import paragraph
+    from newscrawl_dev.mirror.content import paragraph
 
     paras = [f"<p>{paragraph(rng)}</p>\n".encode() for _ in range(50)]
     out = bytearray(head)

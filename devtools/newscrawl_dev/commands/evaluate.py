@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from crawler.cli import EXIT_OK, EXIT_USAGE
-    from crawler.evaluation.runner import SYSTEMS, evaluate, format_table
+    from newscrawl_dev.evaluation.compare import SYSTEMS, evaluate, format_table
 
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     unknown = [s for s in systems if s not in SYSTEMS]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.evaluation.datasets import extraction_pages, metadata_pages
-from crawler.evaluation.runner import evaluate, format_table
+from newscrawl_dev.evaluation.compare import evaluate, format_table
+from newscrawl_dev.evaluation.datasets import extraction_pages, metadata_pages
 
 
 def test_datasets_are_complete() -> None:

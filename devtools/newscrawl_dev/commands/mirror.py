@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         print("newscrawl mirror: --articles must be positive", file=sys.stderr)
         return EXIT_USAGE
     if args.mirror_command == "manifest":
-        from crawler.mirror.app import MirrorApp
+        from newscrawl_dev.mirror.app import MirrorApp
 
         try:
             app = MirrorApp(args.theme, args.articles, args.revision, args.base_url,
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         print()
         return EXIT_OK
 
-    from crawler.mirror.server import MirrorServer
+    from newscrawl_dev.mirror.server import MirrorServer
 
     server = MirrorServer(theme=args.theme, articles=args.articles, port=args.port,
                           revision=args.revision, traps=args.traps, prerender=args.prerender)

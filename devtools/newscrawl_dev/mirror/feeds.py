@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
-from crawler.mirror.content import Post
-from crawler.mirror.site import Site, rfc822, utc
+from newscrawl_dev.mirror.content import Post
+from newscrawl_dev.mirror.theme import Site, rfc822, utc
 
 NEWS_SITEMAP_SIZE = 10
 

@@ -1,6 +1,6 @@
 """What both mirror themes share: URLs, which posts each block lists, HTML helpers.
 
-A :class:`Site` is the content of one site (:mod:`crawler.mirror.content`) seen through a
+A :class:`Site` is the content of one site (:mod:`newscrawl_dev.mirror.content`) seen through a
 theme at one base URL.  The theme modules subclass it and render pages; the manifest is
 built from the same methods the pages are rendered from, so the two cannot disagree.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from crawler.mirror.content import (
+from newscrawl_dev.mirror.content import (
     Author,
     Body,
     Category,

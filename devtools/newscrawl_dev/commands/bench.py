@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.bench import format_table, run_bench
+    from newscrawl_dev.bench import format_table, run_bench
 
     results = []
     for pages in args.pages:

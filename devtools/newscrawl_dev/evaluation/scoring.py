@@ -10,26 +10,13 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-_TOKEN = re.compile(r"\w+")
+from crawler.extraction.overlap import shingles, tokenize
+
 _ZERO_WIDTH = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-SHINGLE = 4
-
-
-def tokenize(text: str | None) -> list[str]:
-    """Runs of Unicode letters, digits or underscores; case kept."""
-    return _TOKEN.findall(text or "")
-
-
-def shingles(text: str | None, n: int = SHINGLE) -> Counter[str]:
-    tokens = tokenize(text)
-    if not tokens:
-        return Counter()
-    return Counter(" ".join(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)))
 
 
 @dataclass(frozen=True)

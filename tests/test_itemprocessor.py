@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from crawler.cputime import cpu_timed
+from crawler.itemprocessor import cpu_timed
 
 
 def _spin(seconds: float) -> None:

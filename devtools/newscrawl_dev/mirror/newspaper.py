@@ -12,8 +12,8 @@ import functools
 import json
 from itertools import count
 
-from crawler.mirror.content import Post, image_caption
-from crawler.mirror.site import (
+from newscrawl_dev.mirror.content import Post, image_caption
+from newscrawl_dev.mirror.theme import (
     Block,
     Listing,
     Site,
@@ -231,7 +231,7 @@ class NewspaperSite(Site):
 
     def trap_links(self) -> list[tuple[str, str]]:
         """(href, text) of the footer's "Useful links" that lead into the traps."""
-        from crawler.mirror.traps import footer_links
+        from newscrawl_dev.mirror.traps import footer_links
 
         return footer_links(self)
 

@@ -1,6 +1,6 @@
 """The manifest: ground truth about a mirror, for tests, the demo and the benchmark.
 
-Built from the same :class:`~crawler.mirror.site.Site` methods the pages are rendered
+Built from the same :class:`~newscrawl_dev.mirror.theme.Site` methods the pages are rendered
 from.  All URLs are absolute with the server's base URL.
 
 ``articles``: one entry per distinct article (canonical URL).  Its ``related`` list holds
@@ -19,16 +19,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crawler.mirror import traps
-from crawler.mirror.content import Post, image_caption
-from crawler.mirror.site import http_date
+from newscrawl_dev.mirror import traps
+from newscrawl_dev.mirror.content import Post, image_caption
+from newscrawl_dev.mirror.theme import http_date
 
 if TYPE_CHECKING:
-    from crawler.mirror.app import MirrorApp
+    from newscrawl_dev.mirror.app import MirrorApp
 
 
 def article_entry(app: MirrorApp, post: Post) -> dict[str, Any]:
-    from crawler.mirror.app import etag
+    from newscrawl_dev.mirror.app import etag
 
     site = app.site
     body = site.body(post)
@@ -174,6 +174,6 @@ def build_manifest(app: MirrorApp) -> dict[str, Any]:
 
 
 def _profile_name(theme: str) -> str:
-    from crawler.mirror.app import PROFILE_NAMES
+    from newscrawl_dev.mirror.app import PROFILE_NAMES
 
     return PROFILE_NAMES[theme]

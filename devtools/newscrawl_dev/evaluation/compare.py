@@ -12,8 +12,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from crawler.evaluation.datasets import Page, extraction_pages, metadata_pages
-from crawler.evaluation.scoring import (
+from newscrawl_dev.evaluation.datasets import Page, extraction_pages, metadata_pages
+from newscrawl_dev.evaluation.scoring import (
     authors_f1,
     body_score,
     date_match,

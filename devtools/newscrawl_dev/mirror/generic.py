@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import functools
 
-from crawler.mirror.content import Post, image_caption
-from crawler.mirror.site import Block, Listing, Site, attr, esc, jsonld, utc, wp_date
+from newscrawl_dev.mirror.content import Post, image_caption
+from newscrawl_dev.mirror.theme import Block, Listing, Site, attr, esc, jsonld, utc, wp_date
 
 
 class GenericSite(Site):
@@ -68,7 +68,7 @@ class GenericSite(Site):
     def footer(self) -> str:
         links = ""
         if self.traps:
-            from crawler.mirror.traps import UTM_QUERY
+            from newscrawl_dev.mirror.traps import UTM_QUERY
 
             p = self.content.special["aliased"]
             links = (f'<p class="footer-pick">Newsletter pick: <a href="{self.post_url(p)}?'

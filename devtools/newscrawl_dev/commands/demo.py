@@ -28,9 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.mirror.server import MirrorServer
     from crawler.storage.client import connect
     from crawler.storage.server import ServerUnavailable, resolve_server
+    from newscrawl_dev.mirror.server import MirrorServer
 
     started = time.monotonic()
     with ExitStack() as stack:

@@ -22,7 +22,7 @@ from email.utils import formatdate
 from http import HTTPStatus
 from typing import Any
 
-from crawler.mirror.app import MirrorApp, Response
+from newscrawl_dev.mirror.app import MirrorApp, Response
 
 RECORDED_HEADERS = ("If-None-Match", "If-Modified-Since", "User-Agent", "Accept-Encoding")
 MAX_RECORDED = 100_000

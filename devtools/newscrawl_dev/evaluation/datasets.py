@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parents[2] / "bench" / "extraction"
+
+def bench_dir() -> Path:
+    """The benchmark data: ``NEWSCRAWL_BENCH_DIR``, else ``bench/extraction`` in the current
+    directory or one of its parents (the data is not installed with any package)."""
+    configured = os.environ.get("NEWSCRAWL_BENCH_DIR")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents, *Path(__file__).resolve().parents):
+        candidate = folder / "bench" / "extraction"
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("bench/extraction not found: run from the repository or set "
+                            "NEWSCRAWL_BENCH_DIR")
 
 
 @dataclass(frozen=True)
@@ -23,16 +37,16 @@ class Page:
         return gzip.decompress(Path(self.path).read_bytes())
 
 
-def extraction_pages(root: Path = BENCH_DIR) -> list[Page]:
-    folder = root / "extraction"
+def extraction_pages(root: Path | None = None) -> list[Page]:
+    folder = (root or bench_dir()) / "extraction"
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     return [Page("extraction", key, str(folder / "html" / f"{key}.html.gz"), value.get("url", ""),
                  {"body": value.get("articleBody", "")})
             for key, value in sorted(truth.items())]
 
 
-def metadata_pages(root: Path = BENCH_DIR) -> list[Page]:
-    folder = root / "metadata" / "articles"
+def metadata_pages(root: Path | None = None) -> list[Page]:
+    folder = (root or bench_dir()) / "metadata" / "articles"
     pages = []
     for path in sorted(folder.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))

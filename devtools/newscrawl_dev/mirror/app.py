@@ -11,12 +11,12 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.mirror import traps
-from crawler.mirror.content import Post, build_site
-from crawler.mirror.feeds import CoreSitemaps, YoastSitemaps, robots, rss
-from crawler.mirror.generic import GenericSite
-from crawler.mirror.newspaper import NewspaperSite
-from crawler.mirror.site import Site, http_date
+from newscrawl_dev.mirror import traps
+from newscrawl_dev.mirror.content import Post, build_site
+from newscrawl_dev.mirror.feeds import CoreSitemaps, YoastSitemaps, robots, rss
+from newscrawl_dev.mirror.generic import GenericSite
+from newscrawl_dev.mirror.newspaper import NewspaperSite
+from newscrawl_dev.mirror.theme import Site, http_date
 
 HTML = "text/html; charset=UTF-8"
 MANIFEST_PATH = "/__manifest__.json"  # not linked from any page: for tools that run the CLI
@@ -135,7 +135,7 @@ class MirrorApp:
 
     def manifest(self) -> dict[str, Any]:
         """The manifest of the current revision (built on first use, then cached)."""
-        from crawler.mirror.manifest import build_manifest
+        from newscrawl_dev.mirror.manifest import build_manifest
 
         manifest = self._manifest
         if manifest is None:
