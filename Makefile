@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv demo test lint eval bench bench-scale ferretdb lock clean
+.PHONY: help venv demo test faults lint eval bench bench-scale ferretdb redis lock clean
 
 help:
 	@echo "make demo   - set up, start a local database and the offline mirror, crawl it, print a summary"
@@ -14,7 +14,9 @@ help:
 	@echo "make eval   - extraction benchmark: newscrawl vs plain trafilatura"
 	@echo "make bench  - throughput/memory benchmark (PAGES=2000)"
 	@echo "make bench-scale - the benchmark at 1k, 5k and 10k pages (memory growth)"
+	@echo "make faults - the slow fault-injection tests (pytest marker 'faults')"
 	@echo "make ferretdb - build the local FerretDB server (done on demand otherwise)"
+	@echo "make redis  - install Debian's redis-server when none is on PATH (needs root)"
 
 # The crawler with its dev extra (test tools), and the test bench (devtools/: mirrors,
 # benchmark, evaluation), which is a package of its own so that the crawler ships without it.
@@ -26,11 +28,27 @@ $(STAMP): pyproject.toml devtools/pyproject.toml requirements.lock
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) redis
 	$(VENV)/bin/newscrawl demo
 
-test: $(STAMP)
+test: $(STAMP) redis
 	$(PY) -m pytest -q
+
+faults: $(STAMP) redis
+	$(PY) -m pytest -q -m faults
+
+# Redis for distributed crawls, tests and the demo, resolved like the database:
+# NEWSCRAWL_REDIS_URL if set; else redis-server on PATH (started on a free loopback port);
+# else Debian's redis-server package, installed here when running as root.
+redis:
+	@if [ -n "$$NEWSCRAWL_REDIS_URL" ] || command -v redis-server >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update && apt-get install -y --no-install-recommends redis-server; \
+	else \
+	  echo "Redis is needed: set NEWSCRAWL_REDIS_URL, put redis-server on PATH," \
+	       "or run 'make redis' as root on Debian/Ubuntu (apt-get install redis-server)" >&2; \
+	  exit 1; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -39,10 +57,10 @@ eval: $(STAMP)
 	$(VENV)/bin/newscrawl eval
 
 PAGES ?= 2000
-bench: $(STAMP)
+bench: $(STAMP) redis
 	$(VENV)/bin/newscrawl bench --pages $(PAGES)
 
-bench-scale: $(STAMP)
+bench-scale: $(STAMP) redis
 	$(VENV)/bin/newscrawl bench --pages 1000 5000 10000 --output bench-results/scale.json
 
 ferretdb: $(STAMP)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from crawler.cli import EXIT_FAILURE, EXIT_USAGE
+from crawler.cli import EXIT_ALERT, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
 logger = logging.getLogger(__name__)
 
@@ -17,8 +17,11 @@ logger = logging.getLogger(__name__)
 @dataclass
 class CrawlOptions:
     site: str | None = None
+    sites: list[str] = field(default_factory=list)  # several site profiles in one run
+    all_sites: bool = False
     urls: str | None = None
     base_url: str | None = None
+    base_urls: list[str] = field(default_factory=list)  # SITE=URL, one per site
     discover: str = "all"
     since: str | None = None
     max_articles: int = 0
@@ -27,23 +30,25 @@ class CrawlOptions:
     job: str | None = None
     workers: int | None = None
     no_delay: bool = False
+    redis: str | None = None  # distributed: the Redis URL (secret: never recorded)
     settings: list[str] = field(default_factory=list)  # KEY=VALUE overrides
 
     def arguments(self) -> dict[str, Any]:
-        """The options as recorded in the run record (no secrets: none are options)."""
-        return {k: v for k, v in self.__dict__.items() if v not in (None, "", [], False, 0)}
+        """The options as recorded in the run record (the Redis URL is left out)."""
+        return {k: v for k, v in self.__dict__.items()
+                if k != "redis" and v not in (None, "", [], False, 0)}
 
 
 # Options that set one setting each when given (truthy).
 OPTION_SETTINGS = {
-    "site": "NEWSCRAWL_SITE",
-    "base_url": "NEWSCRAWL_BASE_URL",
     "discover": "NEWSCRAWL_DISCOVER",
     "since": "NEWSCRAWL_SINCE",
     "max_articles": "NEWSCRAWL_MAX_ARTICLES",
     "max_pages": "NEWSCRAWL_MAX_PAGES",
     "refresh": "NEWSCRAWL_REFRESH",
 }
+# Exit codes from the most to the least severe, to combine the sites of one run.
+SEVERITY = (EXIT_FAILURE, EXIT_PARTIAL, EXIT_ALERT, EXIT_OK)
 
 
 class UsageError(ValueError):
@@ -81,40 +86,133 @@ def build_settings(opts: CrawlOptions) -> Any:
     if opts.no_delay:
         over.update({"DOWNLOAD_DELAY": 0, "DOWNLOAD_DELAY_JITTER": 0,
                      "AUTOTHROTTLE_ENABLED": False, "NEWSCRAWL_RETRY_BACKOFF_BASE": 0})
+    if opts.redis:
+        over["NEWSCRAWL_REDIS_URL"] = opts.redis
     over.update(parse_overrides(opts.settings))
     settings.setdict(over, priority="cmdline")
+    if settings.get("NEWSCRAWL_REDIS_URL"):
+        if opts.job:
+            raise UsageError("--job and --redis exclude each other: a distributed run "
+                             "resumes from Redis")
+        pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+        if pipelines.pop("pipelines.dedup.DedupPipeline", None) is not None:
+            pipelines["pipelines.shareddedup.SharedDedupPipeline"] = 300
+        settings.setdict({
+            "SCHEDULER": "crawler.distributed.scheduler.LeasingScheduler",
+            "DUPEFILTER_CLASS": "crawler.distributed.dupefilter.CanonicalUrlDupeFilter",
+            "ITEM_PIPELINES": pipelines,
+        }, priority="cmdline")
     return settings
 
 
-def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any]]:
-    """The spider class and its arguments; raises UsageError on bad options."""
+def site_names(opts: CrawlOptions) -> list[str]:
+    """The site profiles of the run (``--all``: every shipped profile), in order."""
+    from crawler.profiles import SITES_DIR
+
+    names = [*([opts.site] if opts.site else []), *opts.sites]
+    if opts.all_sites:
+        names += sorted(p.stem for p in SITES_DIR.glob("*.yaml"))
+    return list(dict.fromkeys(names))
+
+
+def base_url_of(opts: CrawlOptions, site: str, sites: list[str]) -> str:
+    """``--base-url URL`` (one site) or the ``--base-url SITE=URL`` given for ``site``."""
+    for value in [*([opts.base_url] if opts.base_url else []), *opts.base_urls]:
+        name, sep, url = value.partition("=")
+        if sep and "://" not in name:
+            if name == site:
+                return url
+        elif len(sites) == 1:
+            return value
+        else:
+            raise UsageError("--base-url: with several sites give SITE=URL for each")
+    return ""
+
+
+def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any], list[str]]:
+    """The spider class, its arguments and the sites; raises UsageError on bad options."""
     from crawler.profiles import ProfileError, load_profile
     from spiders.base import parse_since
     from spiders.site import SiteSpider, parse_modes
     from spiders.urls import UrlListSpider, read_url_list
 
-    if bool(opts.site) == bool(opts.urls):
-        raise UsageError("give a site profile or --urls FILE (one of them)")
+    sites = site_names(opts)
+    if bool(sites) == bool(opts.urls):
+        raise UsageError("give site profiles, --all, or --urls FILE (one of them)")
     try:
         parse_since(opts.since)
         if opts.urls:
+            if opts.redis or os.environ.get("NEWSCRAWL_REDIS_URL"):
+                raise UsageError("--urls runs in one process; --redis needs site profiles")
             read_url_list(opts.urls)
-            return UrlListSpider, {"urls": opts.urls}
-        load_profile(opts.site or "")
+            return UrlListSpider, {"urls": opts.urls}, []
+        for site in sites:
+            load_profile(site)
+            base_url_of(opts, site, sites)
         parse_modes(opts.discover)
     except (ProfileError, ValueError, OSError) as exc:
         raise UsageError(str(exc)) from exc
-    return SiteSpider, {}
+    if opts.job and len(sites) > 1:
+        raise UsageError("--job takes one site")
+    return SiteSpider, {}, sites
+
+
+def _join_distributed(settings: Any, opts: CrawlOptions, sites: list[str]) -> str:
+    """The shared run this worker joins (or starts); raises RedisUnavailable."""
+    from redis.exceptions import RedisError
+
+    from crawler.distributed.run import join_run, run_name, worker_id
+    from crawler.distributed.scheduler import redis_client
+    from crawler.distributed.server import RedisUnavailable, redact_url
+    from crawler.extensions.runrecord import new_run_id
+
+    url = settings.get("NEWSCRAWL_REDIS_URL")
+    name = run_name(sites, " ".join(base_url_of(opts, s, sites) for s in sites),
+                    settings.get("NEWSCRAWL_DISCOVER"))
+    client = redis_client(url)
+    try:
+        run_id = join_run(client, settings.get("NEWSCRAWL_REDIS_PREFIX"), name,
+                          new_run_id(sites[0] if len(sites) == 1 else f"{len(sites)}-sites"),
+                          stale_after=settings.getfloat("NEWSCRAWL_REDIS_LEASE_TIMEOUT"),
+                          ttl=settings.getint("NEWSCRAWL_REDIS_KEY_TTL"))
+    except RedisError as exc:
+        raise RedisUnavailable(f"Redis at {redact_url(url)} unavailable: {exc}") from exc
+    finally:
+        client.close()
+    settings.setdict({"NEWSCRAWL_RUN_NAME": name, "NEWSCRAWL_RUN_SITES": sites,
+                      "NEWSCRAWL_WORKER_ID": worker_id()}, priority="cmdline")
+    logger.info("worker %s joins distributed run %s (%s)", worker_id(), run_id,
+                redact_url(url))
+    return run_id
+
+
+def site_settings(settings: Any, opts: CrawlOptions, site: str, sites: list[str],
+                  run_id: str) -> Any:
+    """One crawler's settings: its site, its base URL, its run record id, its share of
+    the extraction workers when several sites run in this process."""
+    from crawler.workers import worker_count
+
+    own = settings.copy()
+    over: dict[str, Any] = {"NEWSCRAWL_SITE": site,
+                            "NEWSCRAWL_BASE_URL": base_url_of(opts, site, sites)}
+    worker = settings.get("NEWSCRAWL_WORKER_ID")
+    if len(sites) > 1 or worker:
+        over["NEWSCRAWL_RUN_RECORD_ID"] = "/".join(p for p in (run_id, site, worker) if p)
+    if len(sites) > 1:
+        over["NEWSCRAWL_WORKERS"] = max(1, worker_count(settings.getint("NEWSCRAWL_WORKERS"))
+                                        // len(sites))
+    own.setdict(over, priority="cmdline")
+    return own
 
 
 def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
-    """Run one crawl to its end in this process; the exit code for cron."""
-    from crawler.extensions.monitor import outcome
-    from crawler.extensions.runrecord import complete_run, new_run_id
+    """Run one crawl to its end in this process (one crawler per site); the exit code."""
+    from crawler.distributed.server import RedisUnavailable
+    from crawler.extensions.runrecord import new_run_id
     from crawler.storage.client import DatabaseUnavailable, connect, redact_uri, resolve_uri
 
     try:
-        spidercls, spider_kwargs = _check_options(opts)
+        spidercls, spider_kwargs, sites = _check_options(opts)
         settings = build_settings(opts)
     except UsageError as exc:
         print(f"newscrawl crawl: {exc}", file=sys.stderr)
@@ -131,45 +229,80 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
               f"({settings.get('JOBDIR')})", file=sys.stderr)
         client.close()
         return EXIT_FAILURE
-    run_id = new_run_id(opts.site or "urls")
-    settings.setdict({"MONGO_URI": uri, "MONGO_DATABASE": db.name, "NEWSCRAWL_RUN_ID": run_id},
-                     priority="cmdline")
+    settings.setdict({"MONGO_URI": uri, "MONGO_DATABASE": db.name}, priority="cmdline")
+    try:
+        if settings.get("NEWSCRAWL_REDIS_URL"):
+            run_id = _join_distributed(settings, opts, sites)
+        else:
+            run_id = new_run_id(sites[0] if len(sites) == 1 else
+                                f"{len(sites)}-sites" if sites else "urls")
+    except RedisUnavailable as exc:
+        print(f"newscrawl crawl: {exc}", file=sys.stderr)
+        client.close()
+        return EXIT_FAILURE
+    settings.set("NEWSCRAWL_RUN_ID", run_id, priority="cmdline")
     logger.info("crawl %s into %s/%s", run_id, redact_uri(uri), db.name)
-
-    from scrapy.crawler import CrawlerProcess
-
-    failures: list[str] = []
-    crawler = None
     try:
-        process = CrawlerProcess(settings)
-        crawler = process.create_crawler(spidercls)
-        d = process.crawl(crawler, **spider_kwargs)
-        d.addErrback(lambda f: failures.append(f"{f.type.__name__}: {f.getErrorMessage()}"))
-        process.start()
-    except Exception as exc:
-        failures.append(f"{type(exc).__name__}: {exc}")
-    stats: dict[str, Any] = {}
-    if crawler is not None:
-        try:
-            stats = crawler.stats.get_stats()
-        except RuntimeError:  # the crawl never started
-            stats = {}
-    reason = stats.get("finish_reason")
-    try:
-        if failures or reason is None:
-            error = "; ".join(failures) or "the crawl did not run"
-            print(f"newscrawl crawl: failed: {error}", file=sys.stderr)
-            complete_run(db, run_id, status="failed" if reason is None else "crashed",
-                         finish_reason=reason or "exception", stats=stats or None,
-                         error=error, exit_code=EXIT_FAILURE)
-            return EXIT_FAILURE
-        status, code = outcome(stats, reason)
-        print_summary(out, run_id, stats, status)
-        return code
+        return _run_crawlers(settings, opts, spidercls, spider_kwargs, sites, run_id, db, out)
     finally:
         client.close()
         if lock is not None:
             lock.close()
+
+
+def _run_crawlers(settings: Any, opts: CrawlOptions, spidercls: type,
+                  spider_kwargs: dict[str, Any], sites: list[str], run_id: str, db: Any,
+                  out: TextIO) -> int:
+    from scrapy.crawler import Crawler, CrawlerProcess
+
+    from crawler.extensions.monitor import outcome
+    from crawler.extensions.runrecord import complete_run
+
+    failures: dict[str, list[str]] = {}
+    crawlers: dict[str, Any] = {}
+    try:
+        process = CrawlerProcess(settings)
+        for i, site in enumerate(sites or [""]):
+            own = site_settings(settings, opts, site, sites, run_id) if site else settings
+            # The first crawler installs the reactor, as CrawlerProcess.create_crawler does.
+            crawler = Crawler(spidercls, own, init_reactor=i == 0)
+            crawlers[site] = crawler
+            errors = failures.setdefault(site, [])
+            d = process.crawl(crawler, **spider_kwargs)
+            d.addErrback(lambda f, errors=errors: errors.append(
+                f"{f.type.__name__}: {f.getErrorMessage()}"))
+        process.start()
+    except Exception as exc:
+        failures.setdefault(sites[0] if sites else "", []).append(f"{type(exc).__name__}: {exc}")
+    codes = []
+    for site in sites or [""]:
+        crawler = crawlers.get(site)
+        stats: dict[str, Any] = {}
+        if crawler is not None:
+            try:
+                stats = crawler.stats.get_stats()
+            except (RuntimeError, AttributeError):  # the crawl never started
+                stats = {}
+        reason = stats.get("finish_reason")
+        errors = failures.get(site) or []
+        label = f"{site}: " if len(sites) > 1 else ""
+        if errors or reason is None:
+            error = "; ".join(errors) or "the crawl did not run"
+            print(f"newscrawl crawl: {label}failed: {error}", file=sys.stderr)
+            record = (crawler.settings.get("NEWSCRAWL_RUN_RECORD_ID") if crawler else None)
+            complete_run(db, record or run_id, status="failed" if reason is None else "crashed",
+                         finish_reason=reason or "exception", stats=stats or None,
+                         error=error, exit_code=EXIT_FAILURE)
+            codes.append(EXIT_FAILURE)
+            continue
+        status, code = outcome(stats, reason)
+        print_summary(out, stats.get("run/record") or run_id, stats, status)
+        if reason == "redis_unavailable":
+            print(f"newscrawl crawl: {label}stopped: Redis became unavailable "
+                  f"({stats.get('redis/error')}); run the same command again to finish",
+                  file=sys.stderr)
+        codes.append(code)
+    return min(codes, key=SEVERITY.index) if codes else EXIT_FAILURE
 
 
 def _lock_job(jobdir: str) -> TextIO | None:

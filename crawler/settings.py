@@ -118,6 +118,9 @@ NEWSCRAWL_RETRY_BACKOFF_MAX = 120.0  # cap on any wait, Retry-After included
 # --- Run records, monitor, progress -------------------------------------------------------
 NEWSCRAWL_RUN_RECORDS = True  # write one document per run to ``crawl_runs``
 NEWSCRAWL_RUN_ID = ""  # set by the runner; generated when empty
+# The crawl_runs _id of this crawler when a run has several (sites, distributed workers):
+# RUN_ID/SITE[/WORKER]; "" = the run id.  Set by the runner.
+NEWSCRAWL_RUN_RECORD_ID = ""
 NEWSCRAWL_RUN_ARGS: dict = {}  # the operator's arguments, recorded with the run
 NEWSCRAWL_MAX_EXTRACT_FAILURE_RATE = 0.25
 NEWSCRAWL_MAX_ERROR_RATE = 0.25
@@ -181,5 +184,31 @@ NEWSCRAWL_STORE_RETRY_BACKOFF_MAX = 10.0
 # Edges whose target is not stored yet are held in memory (about 300 bytes each) and
 # inserted once with their target; above this many, the oldest are inserted pending.
 NEWSCRAWL_STORE_HELD_LINKS_MAX = 200000
+# --- Distributed crawls (crawler/distributed): many workers share one run in Redis ----------
+# Redis of a distributed crawl (``--redis URL``); "" = a local crawl.  Never logged unredacted.
+NEWSCRAWL_REDIS_URL = os.environ.get("NEWSCRAWL_REDIS_URL", "")
+# Prefix of every key; runs under different prefixes never meet.
+NEWSCRAWL_REDIS_PREFIX = os.environ.get("NEWSCRAWL_REDIS_PREFIX", "newscrawl")
+# The run ends when the shared frontier (queue and every worker's leases) stayed empty this
+# many seconds, seeding finished.
+NEWSCRAWL_REDIS_IDLE_TIMEOUT = float(os.environ.get("NEWSCRAWL_REDIS_IDLE_TIMEOUT", "30"))
+# A request taken by a worker goes back to the queue when its lease is not renewed or
+# completed for this many seconds (the worker died or stalled).
+NEWSCRAWL_REDIS_LEASE_TIMEOUT = 60.0
+# Seconds between a worker's lease renewals/completions, requeues of expired leases and
+# liveness beats.  A run whose workers all stopped beating for LEASE_TIMEOUT is not joined.
+NEWSCRAWL_REDIS_TICK = 1.0
+# Seconds a seeding claim lasts unless seeding finishes (a seeder that died frees it).
+NEWSCRAWL_REDIS_SEED_TIMEOUT = 600
+# Expiry of a run's keys (queue, leases, duplicate filter), renewed while workers run.
+NEWSCRAWL_REDIS_KEY_TTL = 7 * 24 * 3600
+# Entries kept in a run's stream of dedup keys (pipelines/shareddedup.py), about 700 bytes
+# each; older entries are in the database, which workers starting later preload.
+NEWSCRAWL_REDIS_DEDUP_STREAM_MAX = 100_000
+# Set by the runner: the shared run's name and sites, and this worker's id.
+NEWSCRAWL_RUN_NAME = ""
+NEWSCRAWL_RUN_SITES: list = []
+NEWSCRAWL_WORKER_ID = ""
+
 # Documents fetched per round trip by ``newscrawl export``.
 NEWSCRAWL_EXPORT_BATCH_SIZE = 500

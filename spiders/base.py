@@ -13,6 +13,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.discovery.dates import parse_date
 from crawler.discovery.frontier import Frontier
+from crawler.distributed.run import Seeding, seeding_of
 from crawler.items import ArticleItem, RelatedLink
 from crawler.urls import canonicalize
 from crawler.workers import ExtractionPool
@@ -43,6 +44,13 @@ class ExtractingSpider(scrapy.Spider):
     def setup(self, crawler: Crawler) -> None:
         s = crawler.settings
         self.frontier = Frontier()
+        # Distributed: the run's duplicate filter in Redis decides across workers, and a
+        # request taken from the shared queue carries the run's token, whoever made it.
+        self.shared = bool(s.get("NEWSCRAWL_REDIS_URL"))
+        self.seeding: Seeding | None = None
+        if self.shared:
+            self.frontier.token = s.get("NEWSCRAWL_RUN_ID")
+            self.seeding = seeding_of(crawler)
         self.pool = ExtractionPool.from_crawler(crawler)
         self.page_types = tuple(s.getlist("NEWSCRAWL_PAGE_CONTENT_TYPES"))
         self.max_articles = s.getint("NEWSCRAWL_MAX_ARTICLES")
@@ -62,7 +70,8 @@ class ExtractingSpider(scrapy.Spider):
                      meta: dict[str, Any] | None = None) -> scrapy.Request | None:
         """A request for ``url``, or None when this run already claimed its canonical URL.
 
-        ``dont_filter``: deduplication is the frontier's job (see crawler.discovery.frontier).
+        ``dont_filter``: deduplication is the frontier's job (see crawler.discovery.frontier),
+        and in a distributed run also the shared duplicate filter's.
         """
         canonical = canonicalize(url)
         if not self.frontier.claim(canonical):
@@ -70,7 +79,8 @@ class ExtractingSpider(scrapy.Spider):
         full_meta = {"nc_kind": kind, "nc_hops": hops, "nc_run": self.frontier.token,
                      "nc_claim": canonical, **(meta or {})}
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=full_meta,
-                              priority=priority, headers=headers, dont_filter=True)
+                              priority=priority, headers=headers,
+                              dont_filter=not self.shared)
 
     def headers_received(self, headers: Any, body_length: int, request: scrapy.Request,
                          spider: scrapy.Spider) -> None:

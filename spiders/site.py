@@ -112,6 +112,10 @@ class SiteSpider(ExtractingSpider):
         logger.info("%s: %d stored article(s) known; discovery: %s%s", self.site_name,
                     len(self.known), ",".join(self.modes), " (refresh)" if self.refresh else "")
         self.pool.start()
+        if self.seeding is not None and not self.seeding.claim():
+            logger.info("%s: another worker seeds this run; taking requests from the queue",
+                        self.site_name)
+            return
         p = self.profile
         if self.refresh:
             for stored in self.known.articles:
@@ -136,6 +140,8 @@ class SiteSpider(ExtractingSpider):
                                         priority=10, meta={"nc_page": 1})
                 if req is not None:
                     yield req
+        if self.seeding is not None:
+            self.seeding.done()
 
     # --- articles ----------------------------------------------------------------------
     def consider_article(self, url: str, *, hops: int, published: str | None = None,

@@ -6,12 +6,17 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("site", nargs="?", help="site profile name (crawler/sites/NAME.yaml) "
-                        "or path to a profile file")
+    parser.add_argument("sites", nargs="*", metavar="SITE",
+                        help="site profile names (crawler/sites/NAME.yaml) or profile files; "
+                        "several sites run in one process, each with its own politeness")
+    parser.add_argument("--all", dest="all_sites", action="store_true",
+                        help="every site profile in crawler/sites")
     parser.add_argument("--urls", metavar="FILE",
                         help="fetch exactly the URLs in FILE (one a line, any site)")
-    parser.add_argument("--base-url", metavar="URL",
-                        help="crawl a mirror or copy of the site at URL instead")
+    parser.add_argument("--base-url", dest="base_urls", action="append", default=[],
+                        metavar="[SITE=]URL",
+                        help="crawl a mirror or copy of the site at URL instead (SITE=URL "
+                        "for each of several sites)")
     parser.add_argument("--discover", default="all", metavar="MODES",
                         help="sitemaps, feeds, listings, related (comma-separated) or all")
     parser.add_argument("--since", metavar="DATE",
@@ -28,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="extraction worker processes (0 = one per core)")
     parser.add_argument("--no-delay", action="store_true",
                         help="no download delay or throttling (mirrors, tests, benchmarks)")
+    parser.add_argument("--redis", metavar="URL",
+                        help="distributed: join the run of the same arguments in this Redis "
+                        "(default NEWSCRAWL_REDIS_URL); start any number of workers")
     parser.add_argument("-s", "--set", dest="settings", action="append", default=[],
                         metavar="KEY=VALUE", help="override a Scrapy/newscrawl setting")
 
@@ -36,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from crawler.runner import CrawlOptions, run_crawl
 
     return run_crawl(CrawlOptions(
-        site=args.site, urls=args.urls, base_url=args.base_url, discover=args.discover,
+        sites=list(args.sites), all_sites=args.all_sites, urls=args.urls,
+        base_urls=list(args.base_urls), discover=args.discover, redis=args.redis,
         since=args.since, max_articles=args.max_articles, max_pages=args.max_pages,
         refresh=args.refresh, job=args.job, workers=args.workers, no_delay=args.no_delay,
         settings=list(args.settings),

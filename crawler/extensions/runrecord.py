@@ -129,10 +129,14 @@ class RunRecord:
         self.crawler = crawler
         s = crawler.settings
         self.run_id = s.get("NEWSCRAWL_RUN_ID") or new_run_id(s.get("NEWSCRAWL_SITE", ""))
+        # One record per crawler: a run of several sites, or of several distributed
+        # workers, has one per site and worker, each linked to the run by ``run_id``.
+        self.record_id = s.get("NEWSCRAWL_RUN_RECORD_ID") or self.run_id
         self.client: Any = None
         self.db: Database | None = None
         self._cpu_at_open = 0.0
         crawler.stats.set_value("run/id", self.run_id)
+        crawler.stats.set_value("run/record", self.record_id)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecord:
@@ -155,7 +159,9 @@ class RunRecord:
                 logger.warning("marked %d run record(s) of dead processes as crashed", reaped)
             s = self.crawler.settings
             self.db[COLLECTION].insert_one({
-                "_id": self.run_id,
+                "_id": self.record_id, "run_id": self.run_id,
+                "worker": s.get("NEWSCRAWL_WORKER_ID") or None,
+                "distributed": bool(s.get("NEWSCRAWL_REDIS_URL")),
                 "site": getattr(spider, "site_name", "") or s.get("NEWSCRAWL_SITE", ""),
                 "spider": spider.name,
                 "arguments": mongo_safe(s.getdict("NEWSCRAWL_RUN_ARGS")
@@ -182,9 +188,9 @@ class RunRecord:
     def _close(self, reason: str, status: str, code: int, stats: dict[str, Any]) -> None:
         assert self.db is not None
         try:
-            complete_run(self.db, self.run_id, status=status, finish_reason=reason,
+            complete_run(self.db, self.record_id, status=status, finish_reason=reason,
                          stats=stats, exit_code=code)
         except Exception as exc:
-            logger.error("could not complete the run record %s: %s", self.run_id, exc)
+            logger.error("could not complete the run record %s: %s", self.record_id, exc)
         finally:
             self.client.close()

@@ -1,0 +1,1 @@
+"""Distributed crawling: many workers share one run through Redis (scrapy-redis)."""

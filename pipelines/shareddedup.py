@@ -1,0 +1,122 @@
+"""The dedup pipeline of a distributed run: every worker also knows the others' articles.
+
+Each worker's :class:`pipelines.dedup.Deduplicator` holds the stored articles' keys (its
+preload at start) and those of the articles it decided itself.  In a distributed run the
+articles other workers decide meanwhile must count too, or an article and its republished
+copy handled by two workers would both be stored as originals.  So every decision's keys
+(canonical URL, aliases, content hash, MinHash, ``duplicate_of``) go to a Redis stream of
+the run (``XADD``), and before each check the worker reads what the others added since its
+last read (``XREAD``) into its own index: the same in-memory decision as in a local crawl,
+over the whole run's articles.
+
+Catching up, checking and publishing happen in one step of the reactor when the keys are
+preloaded, so two workers can only miss each other's copy when both check it within one
+Redis round trip.  The stream is trimmed to ``NEWSCRAWL_REDIS_DEDUP_STREAM_MAX`` entries
+(older ones are stored in the database, which a worker starting later preloads) and
+expires with the run's other keys.
+"""
+
+from __future__ import annotations
+
+import array
+import time
+from types import SimpleNamespace
+from typing import Any, Self
+
+from redis.exceptions import RedisError
+from scrapy.crawler import Crawler
+
+from crawler.distributed.run import RunKeys
+from crawler.items import ArticleItem
+from pipelines.dedup import SAME, DedupPipeline
+
+
+def _pack(minhash: list[int]) -> bytes:
+    return array.array("I", minhash).tobytes()
+
+
+def _unpack(data: bytes) -> list[int]:
+    values = array.array("I")
+    values.frombytes(data)
+    return values.tolist()
+
+
+class SharedDedupPipeline(DedupPipeline):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.server: Any = None
+        self.stream = ""
+        self.max_len = 0
+        self.ttl = 0
+        self.last_id = b"0-0"
+        self._refreshed = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        from crawler.distributed.scheduler import redis_client
+
+        pipeline = super().from_crawler(crawler)
+        s = crawler.settings
+        keys = RunKeys(s.get("NEWSCRAWL_REDIS_PREFIX"), s.get("NEWSCRAWL_RUN_ID"))
+        pipeline.server = redis_client(s.get("NEWSCRAWL_REDIS_URL"))
+        pipeline.stream = keys.site(s.get("NEWSCRAWL_SITE") or "urls", "articles")
+        pipeline.max_len = s.getint("NEWSCRAWL_REDIS_DEDUP_STREAM_MAX")
+        pipeline.ttl = s.getint("NEWSCRAWL_REDIS_KEY_TTL")
+        return pipeline
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        try:
+            self.catch_up()
+        except RedisError:
+            # The scheduler stops the worker on Redis errors; the check stays local.
+            self.stats.inc_value("dedup/shared_failed")
+        item = await super().process_item(item)
+        if item.dedup != SAME:
+            try:
+                self.publish(item)
+            except RedisError:
+                self.stats.inc_value("dedup/shared_failed")
+        return item
+
+    def catch_up(self) -> None:
+        """Index the articles other workers decided since the last read."""
+        assert self.dedup is not None
+        mine = self._origin()
+        while True:
+            entries = self.server.xread({self.stream: self.last_id}, count=1000)
+            if not entries:
+                return
+            for entry_id, fields in entries[0][1]:
+                self.last_id = entry_id
+                if fields.get(b"w") == mine:
+                    continue
+                self.dedup._remember(SimpleNamespace(
+                    canonical_url=fields[b"c"].decode(),
+                    aliases=[u for u in fields[b"a"].decode().split("\n") if u],
+                    content_hash=fields[b"h"].decode(), minhash=_unpack(fields[b"m"]),
+                    duplicate_of=fields.get(b"d", b"").decode() or None))
+                self.stats.inc_value("dedup/shared_indexed")
+
+    def publish(self, item: ArticleItem) -> None:
+        fields = {"w": self._origin(), "c": item.canonical_url, "a": "\n".join(item.aliases),
+                  "h": item.content_hash, "m": _pack(item.minhash),
+                  "d": item.duplicate_of or ""}
+        self.server.xadd(self.stream, fields, maxlen=self.max_len, approximate=True)
+        now = time.monotonic()
+        if now - self._refreshed > 60:
+            self._refreshed = now
+            self.server.expire(self.stream, self.ttl)
+
+    def _origin(self) -> bytes:
+        return str(id(self)).encode() + b"@" + self._worker
+
+    @property
+    def _worker(self) -> bytes:
+        from crawler.distributed.run import worker_id
+
+        return worker_id().encode()
+
+    def close_spider(self) -> None:
+        super().close_spider()
+        if self.server is not None:
+            self.server.close()

@@ -1,0 +1,176 @@
+"""Distributed crawls on a real Redis: workers share one run, leases survive a killed
+worker, a Redis restart stops workers with exit code 3, several sites run in one process.
+
+The slow variants (four workers, both sites) carry the ``faults`` marker (``make faults``).
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from typing import Any
+
+import pytest
+import redis as redis_lib
+
+from crawler.cli import EXIT_OK, EXIT_PARTIAL
+from crawler.distributed.scheduler import KILL_AFTER_ITEMS_ENV
+from crawler.urls import canonicalize
+from tests.crawlutil import REPO, assert_all_found, crawl_command, crawl_env
+
+SITE = "russianstudiesromania"
+# Short leases and idle time so that a test run ends in seconds, not minutes.
+FAST = ("-s", "NEWSCRAWL_REDIS_IDLE_TIMEOUT=2", "-s", "NEWSCRAWL_REDIS_LEASE_TIMEOUT=4",
+        "-s", "NEWSCRAWL_REDIS_TICK=0.5", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8")
+
+
+def start_worker(db: Any, mongo_uri: str, redis_url: str, prefix: str, *args: str,
+                 **env: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        crawl_command(*args, "--redis", redis_url, "--no-delay", "--workers", "1", *FAST),
+        env=crawl_env(mongo_uri, db.name, NEWSCRAWL_REDIS_PREFIX=prefix, **env), cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(procs: list[subprocess.Popen[str]], timeout: float = 240) -> list[tuple[int, str]]:
+    out = []
+    for proc in procs:
+        _, err = proc.communicate(timeout=timeout)
+        out.append((proc.returncode, err))
+    return out
+
+
+def link_graph(db: Any) -> set[tuple[str, str, str]]:
+    """Stored edges as (source URL, target, label), one per URL of the source (a copy
+    stored under its original's document has its URL as an alias)."""
+    urls = {d["_id"]: {d["canonical_url"], *map(canonicalize, d.get("aliases") or ())}
+            for d in db.articles.find({}, {"canonical_url": 1, "aliases": 1})}
+    return {(url, canonicalize(e["to_url"]), e["label"])
+            for e in db.links.find({}, {"from_id": 1, "to_url": 1, "label": 1})
+            for url in urls[e["from_id"]]}
+
+
+def manifest_graph(manifest: dict[str, Any]) -> set[tuple[str, str, str]]:
+    return {(canonicalize(a["url"]), canonicalize(r["url"]), r["label"])
+            for a in manifest["articles"] for r in a["related"]}
+
+
+def assert_complete(db: Any, manifest: dict[str, Any], site: str = SITE) -> None:
+    """Every article once, every edge of the manifest stored and resolved."""
+    assert_all_found(db, manifest, site)
+    ids = [d["_id"] for d in db.articles.find({"site": site}, {"_id": 1})]
+    assert len(ids) == len(set(ids))
+    assert db.links.count_documents({"to_id": None}) == 0
+    stored = link_graph(db)
+    expected = manifest_graph(manifest)
+    assert expected - stored == set(), sorted(expected - stored)[:5]
+    # ... and nothing else: every stored edge is one of the manifest's.
+    sources = {(to, label) for _, to, label in expected}
+    assert {(to, label) for _, to, label in stored} == sources
+
+
+def worker_records(db: Any) -> list[dict[str, Any]]:
+    return [d for d in db.crawl_runs.find({"distributed": True})]
+
+
+def crawl_with_workers(n: int, mirror: Any, db: Any, mongo_uri: str, redis_url: str,
+                       prefix: str) -> list[dict[str, Any]]:
+    procs = [start_worker(db, mongo_uri, redis_url, prefix, SITE, "--base-url",
+                          mirror.base_url) for _ in range(n)]
+    results = finish(procs)
+    for code, err in results:
+        assert code == EXIT_OK, err[-3000:]
+    return worker_records(db)
+
+
+def check_workers(records: list[dict[str, Any]], n: int) -> None:
+    assert len(records) == n
+    assert len({r["run_id"] for r in records}) == 1  # one run, n workers
+    for record in records:
+        assert record["status"] == "finished" and record["finish_reason"] == "finished"
+        assert record["counts"]["pages"] > 0, record["_id"]  # every worker did work
+    seeded = [r for r in records if r["stats"].get("pages/sitemap", 0) > 0]
+    assert seeded
+
+
+def test_two_workers_share_one_run(make_mirror, mongo_db, mongo_server, redis_server,
+                                   redis_prefix) -> None:
+    mirror = make_mirror(theme="newspaper")
+    records = crawl_with_workers(2, mirror, mongo_db, mongo_server.uri, redis_server.url,
+                                 redis_prefix)
+    check_workers(records, 2)
+    assert_complete(mongo_db, mirror.manifest)
+    # Each article page was fetched once by the two workers together (flaky ones retried).
+    pages = sum(r["stats"].get("extract/ok", 0) for r in records)
+    assert pages <= mirror.manifest["expected_article_count"] + 5
+
+
+@pytest.mark.faults
+def test_four_workers_share_one_run(make_mirror, mongo_db, mongo_server, redis_server,
+                                    redis_prefix) -> None:
+    mirror = make_mirror(theme="newspaper")
+    records = crawl_with_workers(4, mirror, mongo_db, mongo_server.uri, redis_server.url,
+                                 redis_prefix)
+    check_workers(records, 4)
+    assert_complete(mongo_db, mirror.manifest)
+
+
+def test_a_killed_workers_leases_are_requeued(make_mirror, mongo_db, mongo_server,
+                                              redis_server, redis_prefix) -> None:
+    mirror = make_mirror(theme="newspaper")
+    args = (SITE, "--base-url", mirror.base_url)
+    doomed = start_worker(mongo_db, mongo_server.uri, redis_server.url, redis_prefix, *args,
+                          **{KILL_AFTER_ITEMS_ENV: "8"})
+    survivor = start_worker(mongo_db, mongo_server.uri, redis_server.url, redis_prefix, *args)
+    (killed, _), (code, err) = finish([doomed, survivor])
+    assert killed == -signal.SIGKILL
+    assert code == EXIT_OK, err[-3000:]
+    assert_complete(mongo_db, mirror.manifest)
+    done = [r for r in worker_records(mongo_db) if r["status"] == "finished"]
+    assert len(done) == 1 and done[0]["stats"].get("redis/requeued", 0) > 0
+
+
+def test_redis_restart_stops_workers_and_a_rerun_completes(
+        make_mirror, mongo_db, mongo_server, private_redis_server, redis_prefix) -> None:
+    redis = private_redis_server()
+    mirror = make_mirror(theme="newspaper")
+    args = (SITE, "--base-url", mirror.base_url)
+    worker = start_worker(mongo_db, mongo_server.uri, redis.url, redis_prefix, *args,
+                          "-s", "DOWNLOAD_DELAY=0.1")
+    # Restart once the worker holds leases (the run is seeded and under way).
+    client = redis_lib.Redis.from_url(redis.url)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+            client.zcard(key) for key in client.scan_iter(f"{redis_prefix}:*:leases")):
+        time.sleep(0.05)
+    client.close()
+    redis.kill()
+    redis.start()
+    (code, err), = finish([worker])
+    assert code == EXIT_PARTIAL, err[-3000:]
+    assert "Redis" in err and "run the same command again" in err
+    again = start_worker(mongo_db, mongo_server.uri, redis.url, redis_prefix, *args)
+    (code, err), = finish([again])
+    assert code == EXIT_OK, err[-3000:]
+    assert_complete(mongo_db, mirror.manifest)
+
+
+def test_two_sites_in_one_process_keep_their_own_counts(
+        mirror, generic_mirror, mongo_db, mongo_server) -> None:
+    proc = subprocess.run(
+        crawl_command(SITE, "wpgeneric", "--base-url", f"{SITE}={mirror.base_url}",
+                      "--base-url", f"wpgeneric={generic_mirror.base_url}", "--no-delay",
+                      "--workers", "2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"),
+        env=crawl_env(mongo_server.uri, mongo_db.name), cwd=REPO, capture_output=True,
+        text=True, timeout=240, check=False)
+    assert proc.returncode == EXIT_OK, proc.stderr[-3000:]
+    assert_all_found(mongo_db, mirror.manifest, SITE)
+    assert_all_found(mongo_db, generic_mirror.manifest, "wpgeneric")
+    records = {r["site"]: r for r in mongo_db.crawl_runs.find()}
+    assert set(records) == {SITE, "wpgeneric"}
+    assert len({r["run_id"] for r in records.values()}) == 1
+    for site, record in records.items():
+        stored = mongo_db.articles.count_documents({"site": site})
+        assert record["counts"]["articles"]["new"] + record["counts"]["articles"].get(
+            "duplicate", 0) == stored
