@@ -37,6 +37,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.connection import get_redis
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
+from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
 from crawler.distributed.dupefilter import CanonicalUrlDupeFilter
@@ -124,9 +125,15 @@ class LeasingScheduler(Scheduler):
             logger.info("%s: joining run %s with %d request(s) queued", self.site,
                         self.keys.run_id, queued)
 
-    def close(self, reason: str) -> None:
+    def close(self, reason: str) -> Deferred[None] | None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
+        self._complete_all()
+        if self.stats.get_value("redis/requeued"):
+            return deferToThread(self._repair_links)
+        return None
+
+    def _complete_all(self) -> None:
         # The engine closed the scheduler after every request it held was handled and the
         # pipelines closed (the writer flushed): complete them, unless storage failed.
         self.finished += self.held.values()
@@ -138,6 +145,28 @@ class LeasingScheduler(Scheduler):
             except RedisError as exc:
                 logger.warning("could not complete %d lease(s) at close: %s; they are "
                                "requeued when they expire", len(self.finished), exc)
+
+    def _repair_links(self) -> None:
+        """A worker died holding edges in memory (its writer inserts them with their target
+        or at close): rebuild them from the stored articles, as the next writer's load
+        would (``ArticleWriter.load``), and resolve edges left pending."""
+        from crawler.discovery.frontier import open_database
+        from crawler.storage.writer import ArticleWriter
+
+        try:
+            client, db = open_database(self.crawler.settings)
+        except Exception as exc:
+            logger.warning("could not repair the links of a stopped worker: %s", exc)
+            return
+        try:
+            writer = ArticleWriter(db, stats=self.stats)
+            writer.load()
+            writer.saw_other_writer = True
+            writer.close()
+        except Exception as exc:
+            logger.warning("could not repair the links of a stopped worker: %s", exc)
+        finally:
+            client.close()
 
     def enqueue_request(self, request: Request) -> bool:
         if self.failed is not None:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from pymongo import ASCENDING, DESCENDING, TEXT, IndexModel
 from pymongo.database import Database
-from pymongo.errors import OperationFailure
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from crawler.storage.client import capabilities
 
@@ -119,11 +119,11 @@ def migrate(db: Database, target: int = SCHEMA_VERSION) -> list[int]:
             raise RuntimeError(f"no migration registered for schema version {version}")
         logger.info("migrating database %s to schema version %d", db.name, version)
         step(db)
-        db[META].update_one(
-            {"_id": META_ID},
-            {"$set": {"schema_version": version, "migrated_at": datetime.now(UTC)}},
-            upsert=True,
-        )
+        update = {"$set": {"schema_version": version, "migrated_at": datetime.now(UTC)}}
+        try:
+            db[META].update_one({"_id": META_ID}, update, upsert=True)
+        except DuplicateKeyError:  # another writer's upsert inserted it first: update it
+            db[META].update_one({"_id": META_ID}, update, upsert=True)
         applied.append(version)
     return applied
 
