@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import shlex
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 from crawler import settings
+from crawler.commands import crawl
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS_SOURCE = (ROOT / "crawler" / "settings.py").read_text()
@@ -71,6 +73,39 @@ def test_crawler_service(compose: dict[str, Any]) -> None:
     assert "ports" not in crawler and "expose" not in crawler
     for volume in crawler.get("volumes", []):
         assert volume.split(":")[0] in compose["volumes"]
+
+
+def test_redis_service(compose: dict[str, Any]) -> None:
+    redis = compose["services"]["redis"]
+    assert redis["image"].split(":")[0] == "redis"  # the official image
+    assert redis["ports"] == ["127.0.0.1:6379:6379"]  # loopback only
+    assert _as_list(redis["healthcheck"]["test"])[1:] == ["redis-cli", "ping"]
+    command = _as_list(redis["command"])
+    assert command[0] == "redis-server"
+    assert command[command.index("--save") + 1] == ""  # no snapshots: nothing to keep
+
+
+def test_worker_service_scales(compose: dict[str, Any]) -> None:
+    worker = compose["services"]["worker"]
+    # `docker compose up --scale worker=N` needs no fixed name and no published port.
+    assert "container_name" not in worker
+    assert "ports" not in worker and "expose" not in worker
+    assert worker["image"] == compose["services"]["crawler"]["image"]
+    for service in ("mongo", "redis"):
+        assert worker["depends_on"][service]["condition"] == "service_healthy"
+    env = worker["environment"]
+    assert env["NEWSCRAWL_REDIS_URL"] == "redis://redis:6379/0"
+    assert env["MONGO_URI"] == "mongodb://mongo:27017/"
+    read = set(re.findall(r'os\.environ\.get\("(\w+)"', SETTINGS_SOURCE))
+    assert set(env) <= read, set(env) - read
+    # The command parses as `newscrawl crawl` and names sites that exist.
+    command = _as_list(worker["command"])
+    assert command[:2] == ["newscrawl", "crawl"]
+    parser = argparse.ArgumentParser()
+    crawl.add_arguments(parser)
+    args = parser.parse_args(command[2:])
+    assert args.all_sites or all((ROOT / "crawler" / "sites" / f"{s}.yaml").is_file()
+                                 for s in args.sites)
 
 
 def test_settings_take_the_database_from_the_environment(monkeypatch) -> None:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import sys
 import time
 from typing import Any
 
 import pytest
 import redis as redis_lib
+import yaml
 
 from crawler.cli import EXIT_OK, EXIT_PARTIAL
 from crawler.distributed.scheduler import KILL_AFTER_ITEMS_ENV
+from crawler.profiles import SITES_DIR
 from crawler.urls import canonicalize
 from tests.crawlutil import REPO, assert_all_found, crawl_command, crawl_env
 
@@ -104,6 +107,18 @@ def test_two_workers_share_one_run(make_mirror, mongo_db, mongo_server, redis_se
     # Each article page was fetched once by the two workers together (flaky ones retried).
     pages = sum(r["stats"].get("extract/ok", 0) for r in records)
     assert pages <= mirror.manifest["expected_article_count"] + 5
+    # `newscrawl runs`: the run, then its two workers with their own counts.
+    shown = subprocess.run([sys.executable, "-m", "crawler.cli", "runs"], cwd=REPO,
+                           env=crawl_env(mongo_server.uri, mongo_db.name),
+                           capture_output=True, text=True, timeout=60, check=True).stdout
+    lines = shown.splitlines()
+    run_id = records[0]["run_id"]
+    total = next(i for i, line in enumerate(lines) if line.startswith(run_id))
+    assert "(2 workers)" in lines[total]
+    for record in records:
+        worker = record["_id"].removeprefix(run_id + "/")
+        line = next(line for line in lines[total + 1:] if line.strip().startswith(worker))
+        assert str(record["counts"]["pages"]) in line.split()
 
 
 @pytest.mark.faults
@@ -156,12 +171,17 @@ def test_redis_restart_stops_workers_and_a_rerun_completes(
     assert_complete(mongo_db, mirror.manifest)
 
 
-def test_two_sites_in_one_process_keep_their_own_counts(
-        mirror, generic_mirror, mongo_db, mongo_server) -> None:
+def test_two_sites_in_one_process_keep_their_own_politeness_and_counts(
+        mirror, generic_mirror, mongo_db, mongo_server, tmp_path) -> None:
+    # The second site's profile asks for a different politeness than the first's.
+    profile = yaml.safe_load((SITES_DIR / "wpgeneric.yaml").read_text())
+    profile["politeness"]["concurrent_requests_per_domain"] = 5
+    path = tmp_path / "wpgeneric.yaml"
+    path.write_text(yaml.safe_dump(profile))
     proc = subprocess.run(
-        crawl_command(SITE, "wpgeneric", "--base-url", f"{SITE}={mirror.base_url}",
-                      "--base-url", f"wpgeneric={generic_mirror.base_url}", "--no-delay",
-                      "--workers", "2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"),
+        crawl_command(SITE, str(path), "--base-url", f"{SITE}={mirror.base_url}",
+                      "--base-url", f"{path}={generic_mirror.base_url}", "--no-delay",
+                      "--workers", "2"),
         env=crawl_env(mongo_server.uri, mongo_db.name), cwd=REPO, capture_output=True,
         text=True, timeout=240, check=False)
     assert proc.returncode == EXIT_OK, proc.stderr[-3000:]
@@ -170,7 +190,10 @@ def test_two_sites_in_one_process_keep_their_own_counts(
     records = {r["site"]: r for r in mongo_db.crawl_runs.find()}
     assert set(records) == {SITE, "wpgeneric"}
     assert len({r["run_id"] for r in records.values()}) == 1
+    assert records[SITE]["politeness"]["CONCURRENT_REQUESTS_PER_DOMAIN"] == 2
+    assert records["wpgeneric"]["politeness"]["CONCURRENT_REQUESTS_PER_DOMAIN"] == 5
     for site, record in records.items():
         stored = mongo_db.articles.count_documents({"site": site})
         assert record["counts"]["articles"]["new"] + record["counts"]["articles"].get(
             "duplicate", 0) == stored
+        assert record["monitor"]["status"] == "ok"

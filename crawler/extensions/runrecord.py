@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 COLLECTION = "crawl_runs"
+POLITENESS = ("DOWNLOAD_DELAY", "CONCURRENT_REQUESTS_PER_DOMAIN", "AUTOTHROTTLE_ENABLED")
 
 
 def new_run_id(site: str) -> str:
@@ -76,6 +77,7 @@ def counts(stats: Mapping[str, Any]) -> dict[str, Any]:
         "retries": n("retry/count"),
         "not_modified": n("refresh/not_modified"),
         "known_skipped": n("discovery/known_skipped") + n("frontier/stored"),
+        "requeued": n("redis/requeued"),
     }
 
 
@@ -167,6 +169,8 @@ class RunRecord:
                 "arguments": mongo_safe(s.getdict("NEWSCRAWL_RUN_ARGS")
                                         or getattr(spider, "arguments", {})),
                 "base_url": getattr(spider, "base_url", ""),
+                # The site's politeness as this crawler applied it (profile overrides).
+                "politeness": {key: s.get(key) for key in POLITENESS},
                 "job": s.get("JOBDIR") or None,
                 "started_at": datetime.now(UTC),
                 "status": "running", "pid": os.getpid(), "host": socket.gethostname(),
