@@ -28,6 +28,7 @@ from scrapy.crawler import Crawler
 
 from crawler.distributed.run import RunKeys
 from crawler.items import ArticleItem
+from crawler.urls import article_id
 from pipelines.dedup import SAME, DedupPipeline
 
 
@@ -50,6 +51,8 @@ class SharedDedupPipeline(DedupPipeline):
         self.ttl = 0
         self.last_id = b"0-0"
         self._refreshed = 0.0
+        self.crawler: Crawler | None = None
+        self.owners: dict[str, str] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -62,6 +65,7 @@ class SharedDedupPipeline(DedupPipeline):
         pipeline.stream = keys.site(s.get("NEWSCRAWL_SITE") or "urls", "articles")
         pipeline.max_len = s.getint("NEWSCRAWL_REDIS_DEDUP_STREAM_MAX")
         pipeline.ttl = s.getint("NEWSCRAWL_REDIS_KEY_TTL")
+        pipeline.crawler = crawler
         return pipeline
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
@@ -90,12 +94,35 @@ class SharedDedupPipeline(DedupPipeline):
                 self.last_id = entry_id
                 if fields.get(b"w") == mine:
                     continue
+                canonical = fields[b"c"].decode()
+                aliases = [u for u in fields[b"a"].decode().split("\n") if u]
                 self.dedup._remember(SimpleNamespace(
-                    canonical_url=fields[b"c"].decode(),
-                    aliases=[u for u in fields[b"a"].decode().split("\n") if u],
+                    canonical_url=canonical, aliases=aliases,
                     content_hash=fields[b"h"].decode(), minhash=_unpack(fields[b"m"]),
                     duplicate_of=fields.get(b"d", b"").decode() or None))
+                self._announce(article_id(canonical), [canonical, *aliases])
                 self.stats.inc_value("dedup/shared_indexed")
+
+    def _announce(self, _id: str, urls: list[str]) -> None:
+        """Tell this worker's writer who owns ``urls``, so that edges to articles another
+        worker stores get their ``to_id`` when inserted instead of waiting for a
+        reconciliation at close (a single-edge update each, slow on FerretDB).  The other
+        worker's lease ends only once the article is stored, or it is fetched again under
+        the same ``_id``.  A dict insert, atomic under the GIL; the writer thread only
+        looks owners up."""
+        if self.owners is None:
+            self.owners = self._writer_owners()
+        if self.owners is not None:
+            for url in urls:
+                self.owners.setdefault(url, _id)
+
+    def _writer_owners(self) -> dict[str, str] | None:
+        scraper = getattr(self.crawler.engine, "scraper", None) if self.crawler else None
+        for component in getattr(getattr(scraper, "itemproc", None), "middlewares", ()):
+            view = getattr(getattr(component, "writer", None), "view", None)
+            if view is not None:
+                return view.owner
+        return None
 
     def publish(self, item: ArticleItem) -> None:
         fields = {"w": self._origin(), "c": item.canonical_url, "a": "\n".join(item.aliases),

@@ -164,28 +164,58 @@ def article_urls(manifest_url: str, limit: int) -> tuple[list[str], int]:
     return [a["url"] for a in manifest["articles"]][:limit], len(manifest["articles"])
 
 
-def run_bench(pages: int, workers: int = 0, sample: int = 300) -> BenchResult:
+# Distributed mode: seconds the shared frontier must stay empty before the run ends.  The
+# wait is configured idleness, not work, so it is taken off the elapsed time.
+IDLE_TIMEOUT = 1.0
+
+
+@dataclass(frozen=True)
+class Mode:
+    """``local`` (one process, no Redis) or ``redis:N`` (N worker processes sharing a run)."""
+
+    distributed: bool
+    processes: int = 1
+
+    @classmethod
+    def parse(cls, text: str) -> Mode:
+        name, _, count = text.partition(":")
+        if name not in ("local", "redis") or (name == "local" and count):
+            raise ValueError(f"mode: local, redis or redis:N, not {text!r}")
+        return cls(name == "redis", int(count or 1))
+
+    def __str__(self) -> str:
+        return f"redis:{self.processes}" if self.distributed else "local"
+
+
+def run_bench(pages: int, workers: int = 0, sample: int = 300,
+              mode: Mode = Mode(False)) -> BenchResult:
     """Run one benchmark at ``pages`` mirror articles."""
     from crawler.storage.client import connect
     from crawler.storage.server import resolve_server
 
     database = f"bench_{uuid.uuid4().hex[:8]}"
-    with resolve_server() as server:
+    with resolve_server() as server, _redis(mode) as redis:
         mirror, base_url = start_mirror(pages)
         try:
             urls, expected = article_urls(f"{base_url}/__manifest__.json", sample)
             env = dict(os.environ, MONGO_URI=server.uri, MONGO_DATABASE=database)
             args = ["crawl", PROFILE, "--base-url", base_url, "--no-delay",
                     "--discover", "sitemaps", "-s", "LOG_LEVEL=WARNING", *UNTHROTTLED]
+            if mode.processes > 1 and not workers:
+                # The cores are shared out: N processes with one Nth of the workers each.
+                workers = max(1, (os.cpu_count() or 1) // mode.processes)
             if workers:
                 args += ["--workers", str(workers)]
+            others = {"mirror": mirror.pid, "database": getattr(server, "pid", None)}
+            if redis is not None:
+                args += ["--redis", redis.url, "-s", f"NEWSCRAWL_REDIS_IDLE_TIMEOUT={IDLE_TIMEOUT}"]
+                others["redis"] = getattr(getattr(redis, "proc", None), "pid", None)
             started = time.perf_counter()
-            crawl = subprocess.Popen(_cli(*args), env=env)
-            sampler = ProcessSampler(crawl.pid, {"mirror": mirror.pid,
-                                                 "database": getattr(server, "pid", None)})
+            crawl = _start_crawlers(_cli(*args), env, mode.processes)
+            sampler = ProcessSampler(crawl.pid, others)
             sampler.start()
             crawl.wait()
-            elapsed = time.perf_counter() - started
+            elapsed = time.perf_counter() - started - (IDLE_TIMEOUT if redis else 0.0)
             sampler.stop()
             reference = trafilatura_rate(base_url, urls)
         finally:
@@ -193,12 +223,51 @@ def run_bench(pages: int, workers: int = 0, sample: int = 300) -> BenchResult:
             mirror.wait(timeout=10)
         client, db = connect(server.uri, database)
         try:
-            run = db.crawl_runs.find_one(sort=[("started_at", -1)]) or {}
+            records = list(db.crawl_runs.find())
             stored = db.articles.count_documents({})
         finally:
             client.drop_database(database)
             client.close()
-    return summarise(run, pages, expected, stored, elapsed, sampler, reference, len(urls))
+    result = summarise(combine(records), pages, expected, stored, elapsed, sampler, reference,
+                       len(urls))
+    result.extra["mode"] = str(mode)
+    result.extra["processes"] = mode.processes
+    result.extra["pages_per_process"] = [
+        int((r.get("stats") or {}).get("downloader/response_count", 0)) for r in records]
+    return result
+
+
+def _redis(mode: Mode) -> Any:
+    """The Redis of a distributed run (a local server unless NEWSCRAWL_REDIS_URL is set)."""
+    from contextlib import nullcontext
+
+    from crawler.distributed.server import resolve_redis
+
+    return resolve_redis() if mode.distributed else nullcontext(None)
+
+
+def _start_crawlers(command: list[str], env: dict[str, str], n: int) -> subprocess.Popen:
+    """One crawl, or ``n`` under one parent process (the sampler sums its process tree)."""
+    if n == 1:
+        return subprocess.Popen(command, env=env)
+    script = ("import subprocess, sys\n"
+              f"procs = [subprocess.Popen({command!r}) for _ in range({n})]\n"
+              "sys.exit(max(p.wait() for p in procs))\n")
+    return subprocess.Popen([sys.executable, "-c", script], env=env)
+
+
+def combine(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run records of several worker processes as one: numeric stats summed."""
+    if len(records) == 1:
+        return records[0]
+    stats: dict[str, Any] = {}
+    for record in records:
+        for key, value in (record.get("stats") or {}).items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                stats[key] = stats.get(key, 0) + value
+    reasons = {str(r.get("finish_reason", "")) for r in records}
+    return {"stats": stats, "finish_reason": reasons.pop() if len(reasons) == 1 else
+            ",".join(sorted(reasons))}
 
 
 # Stage -> stats key of its CPU milliseconds; "download" is the crawler process's remainder.
@@ -280,14 +349,39 @@ def format_table(results: list[BenchResult]) -> str:
             name)) for name in WALL],
         *[(f"CPU ms/page {name} (not crawler)", (lambda n: lambda r: (
             f"{r.extra['other_processes_cpu_ms_per_page'].get(n, 0.0):.2f}"))(name))
-          for name in ("mirror", "database")],
+          for name in ("mirror", "database", "redis")],
         ("peak RSS, all processes MB", lambda r: f"{r.peak_rss_mb:.0f}"),
         ("peak RSS, crawler main MB", lambda r: f"{r.peak_rss_main_mb:.0f}"),
         ("extraction workers", lambda r: f"{r.workers}"),
+        ("crawler processes (pages each)", lambda r: "/".join(
+            str(n) for n in r.extra.get("pages_per_process", [r.responses]))),
         ("finish reason", lambda r: r.finish_reason),
     ]
     width = max(len(label) for label, _ in rows)
-    lines = [f"{'':{width}}  " + "  ".join(f"{r.pages_requested:>14}" for r in results)]
+    lines = [f"{'':{width}}  " + "  ".join(
+        f"{str(r.pages_requested) + ' ' + r.extra.get('mode', 'local'):>14}" for r in results)]
     for label, cell in rows:
         lines.append(f"{label:{width}}  " + "  ".join(f"{cell(r):>14}" for r in results))
+    return "\n".join(lines)
+
+
+def versus(results: list[BenchResult]) -> str:
+    """Each distributed result against the local one of the same size (and redis:N against
+    redis:1): articles/s ratio and total crawler CPU per page, Redis server included."""
+    def cpu(r: BenchResult) -> float:
+        return (sum(r.stage_ms_per_page.values())
+                + r.extra["other_processes_cpu_ms_per_page"].get("redis", 0.0))
+
+    lines = []
+    by_key = {(r.pages_requested, r.extra.get("mode", "local")): r for r in results}
+    for r in results:
+        mode = r.extra.get("mode", "local")
+        base = by_key.get((r.pages_requested, "redis:1" if mode not in ("local", "redis:1")
+                           else "local"))
+        if mode == "local" or base is None or not base.articles_per_s:
+            continue
+        lines.append(f"{r.pages_requested} pages {mode} vs {base.extra.get('mode', 'local')}: "
+                     f"articles/s x{r.articles_per_s / base.articles_per_s:.2f}, CPU ms/page "
+                     f"{cpu(r):.2f} vs {cpu(base):.2f} "
+                     f"({cpu(r) / cpu(base) - 1 if cpu(base) else 0.0:+.1%})")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -15,21 +16,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="extraction worker processes (default: one per core)")
     parser.add_argument("--sample", type=int, default=300,
                         help="pages used for the plain-trafilatura reference rate")
+    parser.add_argument("--modes", nargs="+", default=["local"], metavar="MODE",
+                        help="local, redis (distributed, one worker process) or redis:N "
+                        "(N worker processes sharing the cores); each at every --pages")
     parser.add_argument("--output", type=Path, default=Path("bench-results/bench.json"),
                         help="JSON file to write (default bench-results/bench.json)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from newscrawl_dev.bench import format_table, run_bench
+    from newscrawl_dev.bench import Mode, format_table, run_bench, versus
 
+    try:
+        modes = [Mode.parse(m) for m in args.modes]
+    except ValueError as exc:
+        print(f"newscrawl bench: {exc}", file=sys.stderr)
+        return 2
     results = []
     for pages in args.pages:
-        print(f"bench: {pages} pages ...", flush=True)
-        results.append(run_bench(pages, workers=args.workers, sample=args.sample))
+        for mode in modes:
+            print(f"bench: {pages} pages, {mode} ...", flush=True)
+            results.append(run_bench(pages, workers=args.workers, sample=args.sample,
+                                     mode=mode))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps([asdict(r) for r in results], indent=2), encoding="utf-8")
     print(format_table(results))
-    if len(results) > 1:
+    if len(modes) > 1:
+        print(versus(results))
+    elif len(results) > 1:
         first, last = results[0], results[-1]
         growth = last.peak_rss_mb / first.peak_rss_mb - 1 if first.peak_rss_mb else 0.0
         print(f"peak RSS growth {first.pages_requested} -> {last.pages_requested} pages: "
