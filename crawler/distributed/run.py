@@ -46,7 +46,7 @@ def worker_id() -> str:
 
 def run_name(sites: list[str], base_url: str = "", discover: str = "") -> str:
     """What identifies "the same crawl": a readable head and a hash of the arguments."""
-    head = "+".join(sites) if len(sites) <= 3 else f"{len(sites)}-sites"
+    head = "+".join(sorted(sites)) if len(sites) <= 3 else f"{len(sites)}-sites"
     digest = hashlib.sha1("\n".join([*sorted(sites), base_url, discover]).encode())
     return f"{head}:{digest.hexdigest()[:10]}"
 

@@ -1,0 +1,104 @@
+"""The Redis side of distributed runs on a real server: leases, the per-run duplicate
+filter, joining runs, the seeding claim, URL redaction and the memory script."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from scrapy import Request, Spider
+
+from crawler.distributed.dupefilter import CanonicalUrlDupeFilter
+from crawler.distributed.queue import LEASE_META, LeasedPriorityQueue
+from crawler.distributed.run import RunKeys, Seeding, end_run, join_run, run_name, worker_id
+from crawler.distributed.scheduler import redis_client
+from crawler.distributed.server import redact_url, resolve_redis
+
+
+@pytest.fixture
+def client(redis_server):
+    server = redis_client(redis_server.url)
+    yield server
+    server.close()
+
+
+def test_a_lease_not_completed_in_time_goes_back_to_the_queue(client, redis_prefix) -> None:
+    queue = LeasedPriorityQueue(client, Spider(name="site"), f"{redis_prefix}:requests",
+                                lease_seconds=0.2)
+    queue.push(Request("https://example.org/a", priority=5))
+    queue.push(Request("https://example.org/b", priority=1))
+    first = queue.pop()
+    assert first is not None and first.url == "https://example.org/a"  # priority kept
+    assert len(queue) == 1 and queue.leased() == 1
+    assert queue.requeue_expired() == 0  # not expired yet
+    time.sleep(0.3)
+    assert queue.requeue_expired() == 1
+    assert len(queue) == 2 and queue.leased() == 0
+    again = queue.pop()
+    assert again is not None and again.url == first.url and again.priority == 5
+    # Completed: gone for good; renewing a completed lease does not bring it back.
+    queue.complete([again.meta[LEASE_META]])
+    queue.renew([again.meta[LEASE_META]])
+    assert queue.leased() == 0 and len(queue) == 1
+    # A retry copy of a leased request is queued without the old lease.
+    retry = again.replace(dont_filter=True)
+    queue.push(retry)
+    popped = [queue.pop(), queue.pop()]
+    assert all(p is not None and p.meta[LEASE_META] for p in popped)
+    queue.clear()
+
+
+def test_duplicate_filter_is_per_run_and_by_canonical_url(client, redis_prefix) -> None:
+    first = CanonicalUrlDupeFilter(client, RunKeys(redis_prefix, "run-1").site("s", "seen"))
+    assert not first.request_seen(Request("https://example.org/post/?utm_source=x"))
+    assert first.request_seen(Request("https://example.org/post/"))
+    first.close("finished")  # kept for the other workers of the run
+    assert first.request_seen(Request("https://example.org/post"))
+    nxt = CanonicalUrlDupeFilter(client, RunKeys(redis_prefix, "run-2").site("s", "seen"))
+    assert not nxt.request_seen(Request("https://example.org/post/"))  # a new run re-reads
+    client.delete(first.key, nxt.key)
+
+
+def test_workers_join_the_live_run_and_a_new_run_starts_after_its_end(client,
+                                                                      redis_prefix) -> None:
+    name = run_name(["a", "b"], "", "all")
+    assert name == run_name(["b", "a"], "", "all") != run_name(["a"], "", "all")
+    run = join_run(client, redis_prefix, name, "run-1", stale_after=60, ttl=600)
+    assert join_run(client, redis_prefix, name, "run-2", stale_after=60, ttl=600) == run
+    keys = RunKeys(redis_prefix, run)
+    end_run(client, keys, name, "a", ["a", "b"], 600)
+    assert join_run(client, redis_prefix, name, "run-3", stale_after=60, ttl=600) == run
+    end_run(client, keys, name, "b", ["a", "b"], 600)  # every site ended: the run is over
+    assert join_run(client, redis_prefix, name, "run-4", stale_after=60, ttl=600) == "run-4"
+    # A run whose workers stopped beating is not joined.
+    client.zadd(RunKeys(redis_prefix, "run-4").run("workers"),
+                {worker_id(): time.time() - 120})
+    assert join_run(client, redis_prefix, name, "run-5", stale_after=60, ttl=600) == "run-5"
+
+
+def test_one_worker_seeds_a_run(client, redis_prefix) -> None:
+    key = RunKeys(redis_prefix, "run").site("s", "seeded")
+    first, second = Seeding(client, key, 600, 600), Seeding(client, key, 600, 600)
+    assert first.claim() and not second.claim()
+    assert not second.finished()
+    first.done()
+    assert second.finished() and not second.claim()
+
+
+def test_redis_url_credentials_are_redacted() -> None:
+    shown = redact_url("redis://user:s3cret@redis.internal:6379/0")
+    assert "s3cret" not in shown and "redis.internal:6379" in shown
+
+
+def test_the_resolved_server_is_real(redis_server) -> None:
+    with resolve_redis(redis_server.url) as again:
+        assert redis_client(again.url).ping()
+
+
+def test_memory_script_measures_per_url_costs(redis_server, monkeypatch, capsys) -> None:
+    from newscrawl_dev.redis_memory import main
+
+    monkeypatch.setenv("NEWSCRAWL_REDIS_URL", redis_server.url)
+    assert main(["--urls", "300"]) == 0
+    row = capsys.readouterr().out.splitlines()[-1]
+    assert '"urls": 300' in row and '"seen_bytes_per_url": ' in row
