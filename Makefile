@@ -12,7 +12,8 @@ help:
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lint   - ruff"
 	@echo "make eval   - extraction benchmark: newscrawl vs plain trafilatura"
-	@echo "make bench  - throughput/memory benchmark (PAGES=2000)"
+	@echo "make bench  - throughput/memory benchmark (PAGES=2000), then local vs distributed"
+	@echo "              (1 and 2 worker processes) at DIST_PAGES=5000"
 	@echo "make bench-scale - the benchmark at 1k, 5k and 10k pages (memory growth)"
 	@echo "make faults - the slow fault-injection tests (pytest marker 'faults')"
 	@echo "make ferretdb - build the local FerretDB server (done on demand otherwise)"
@@ -57,8 +58,11 @@ eval: $(STAMP)
 	$(VENV)/bin/newscrawl eval
 
 PAGES ?= 2000
+DIST_PAGES ?= 5000
 bench: $(STAMP) redis
 	$(VENV)/bin/newscrawl bench --pages $(PAGES)
+	$(VENV)/bin/newscrawl bench --pages $(DIST_PAGES) --modes local redis redis:2 \
+	  --output bench-results/distributed.json
 
 bench-scale: $(STAMP) redis
 	$(VENV)/bin/newscrawl bench --pages 1000 5000 10000 --output bench-results/scale.json

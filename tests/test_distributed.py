@@ -197,3 +197,31 @@ def test_two_sites_in_one_process_keep_their_own_politeness_and_counts(
         assert record["counts"]["articles"]["new"] + record["counts"]["articles"].get(
             "duplicate", 0) == stored
         assert record["monitor"]["status"] == "ok"
+
+
+@pytest.mark.faults
+def test_database_outage_stops_a_worker_as_in_local_mode_and_a_rerun_completes(
+        make_mirror, private_mongo_server, redis_server, redis_prefix) -> None:
+    import pymongo
+
+    server = private_mongo_server()
+    client = pymongo.MongoClient(server.uri, tz_aware=True)
+    db = client["outage"]
+    mirror = make_mirror(theme="newspaper")
+    args = (SITE, "--base-url", mirror.base_url, "-s", "DOWNLOAD_DELAY=0.1",
+            "-s", "NEWSCRAWL_STORE_RETRY_TIMES=2", "-s", "NEWSCRAWL_STORE_RETRY_BACKOFF=0.05",
+            "-s", "NEWSCRAWL_STORE_BATCH_SIZE=5")
+    worker = start_worker(db, server.uri, redis_server.url, redis_prefix, *args)
+    deadline = time.monotonic() + 120
+    while db.articles.estimated_document_count() < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server.kill()
+    (code, err), = finish([worker])
+    assert code == EXIT_PARTIAL, err[-3000:]
+    assert "database unavailable" in err
+    server.start()
+    again = start_worker(db, server.uri, redis_server.url, redis_prefix, *args)
+    (code, err), = finish([again])
+    assert code == EXIT_OK, err[-3000:]
+    assert_complete(db, mirror.manifest)
+    client.close()
