@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: help venv demo test faults lint eval bench bench-scale ferretdb redis lock clean
 
 help:
-	@echo "make demo   - set up, start a local database and the offline mirror, crawl it, print a summary"
+	@echo "make demo   - set up, start a local database, Redis and the offline mirror, crawl it"
+	@echo "              with two distributed workers, print a summary"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lint   - ruff"
 	@echo "make eval   - extraction benchmark: newscrawl vs plain trafilatura"
@@ -30,7 +31,7 @@ $(STAMP): pyproject.toml devtools/pyproject.toml requirements.lock
 venv: $(STAMP)
 
 demo: $(STAMP) redis
-	$(VENV)/bin/newscrawl demo
+	$(VENV)/bin/newscrawl demo --distributed 2
 
 test: $(STAMP) redis
 	$(PY) -m pytest -q

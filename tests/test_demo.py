@@ -48,18 +48,22 @@ def test_demo_summary_matches_database(mongo_server) -> None:
 def _server_pids() -> set[int]:
     pids = set()
     for proc in psutil.process_iter(["pid", "name"]):
-        if proc.info["name"] in {"ferretdb", "mongod"}:
+        if proc.info["name"] in {"ferretdb", "mongod", "redis-server"}:
             pids.add(proc.info["pid"])
     return pids
 
 
-def test_demo_with_its_own_server_leaves_no_server_running() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "MONGO_URI"}
+def test_demo_with_its_own_servers_leaves_no_server_running() -> None:
+    """What `make demo` runs: two distributed workers, its own database and Redis."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MONGO_URI", "NEWSCRAWL_REDIS_URL")}
     before = _server_pids()
     proc = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "demo", "--articles", "60"],
+        [sys.executable, "-m", "crawler.cli", "demo", "--articles", "60", "--distributed", "2"],
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "database: " in proc.stdout
+    assert "database: " in proc.stdout and "redis: local server; 2 workers" in proc.stdout
+    summary = dict(re.findall(r"^  ([a-z ]+?)\s{2,}(\S+)$", proc.stdout, flags=re.MULTILINE))
+    assert summary["workers"] == "2" and summary["articles stored"] == "60"
     assert _server_pids() - before == set()

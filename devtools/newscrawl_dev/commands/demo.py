@@ -25,9 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="articles in the mirror (default 60)")
     parser.add_argument("--database", default="newscrawl_demo",
                         help="database to (re)create for the demo (default newscrawl_demo)")
+    parser.add_argument("--distributed", type=int, default=0, metavar="N",
+                        help="crawl with N worker processes sharing one run in Redis "
+                             "(NEWSCRAWL_REDIS_URL, else a local redis-server)")
 
 
 def run(args: argparse.Namespace) -> int:
+    from crawler.distributed.server import resolve_redis
     from crawler.storage.client import connect
     from crawler.storage.server import ServerUnavailable, resolve_server
     from newscrawl_dev.mirror.server import MirrorServer
@@ -47,11 +51,17 @@ def run(args: argparse.Namespace) -> int:
             print(f"mirror: {mirror.base_url} "
                   f"({mirror.manifest['expected_article_count']} articles)", flush=True)
             env = dict(os.environ, MONGO_URI=server.uri, MONGO_DATABASE=args.database)
-            code = subprocess.call(
-                [sys.executable, "-m", "crawler.cli", "crawl", DEMO_SITE,
-                 "--base-url", mirror.base_url, "--no-delay", "-s", "LOG_LEVEL=WARNING"],
-                env=env,
-            )
+            command = [sys.executable, "-m", "crawler.cli", "crawl", DEMO_SITE,
+                       "--base-url", mirror.base_url, "--no-delay", "-s", "LOG_LEVEL=WARNING"]
+            if args.distributed:
+                redis = stack.enter_context(resolve_redis())
+                print(f"redis: {redis.kind} server; {args.distributed} workers", flush=True)
+                command += ["--redis", redis.url, "--workers", "1",
+                            "-s", "NEWSCRAWL_REDIS_IDLE_TIMEOUT=2",
+                            "-s", f"NEWSCRAWL_REDIS_PREFIX=demo-{os.getpid()}"]
+            procs = [subprocess.Popen(command, env=env)
+                     for _ in range(max(1, args.distributed))]
+            code = max(p.wait() for p in procs)
             seed_url = mirror.manifest["seed_url"]
         print_summary(summarise(db, time.monotonic() - started))
         article = db.articles.find_one({"canonical_url": seed_url}) or db.articles.find_one()
@@ -62,10 +72,16 @@ def run(args: argparse.Namespace) -> int:
 
 def summarise(db: Any, elapsed: float) -> dict[str, Any]:
     run = db.crawl_runs.find_one(sort=[("started_at", -1)]) or {}
-    stats = run.get("stats", {})
+    records = list(db.crawl_runs.find({"run_id": run["run_id"]})) if run.get("run_id") else []
+    stats: dict[str, Any] = {}
+    for record in records or [run]:  # a distributed run: one record per worker, summed
+        for key, value in (record.get("stats") or {}).items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                stats[key] = stats.get(key, 0) + value
     return {
         "finish_reason": run.get("finish_reason"),
         "status": run.get("status"),
+        "workers": len(records) or 1,
         "pages_fetched": stats.get("response_received_count", 0),
         "articles_stored": db.articles.count_documents({"duplicate_of": None}),
         "near_duplicates_stored": db.articles.count_documents({"duplicate_of": {"$ne": None}}),
