@@ -34,9 +34,16 @@ class CrawlOptions:
     settings: list[str] = field(default_factory=list)  # KEY=VALUE overrides
 
     def arguments(self) -> dict[str, Any]:
-        """The options as recorded in the run record (the Redis URL is left out)."""
-        return {k: v for k, v in self.__dict__.items()
-                if k != "redis" and v not in (None, "", [], False, 0)}
+        """The options as recorded in the run record: the Redis URL is left out, and
+        connection strings given with ``-s`` are redacted."""
+        from crawler.storage.client import redact_uri
+
+        out = {k: v for k, v in self.__dict__.items()
+               if k != "redis" and v not in (None, "", [], False, 0)}
+        if self.settings:
+            out["settings"] = [f"{k}={redact_uri(v)}" if "://" in v else f"{k}={v}"
+                               for k, _, v in (p.partition("=") for p in self.settings)]
+        return out
 
 
 # Options that set one setting each when given (truthy).

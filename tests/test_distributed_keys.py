@@ -102,3 +102,12 @@ def test_memory_script_measures_per_url_costs(redis_server, monkeypatch, capsys)
     assert main(["--urls", "300"]) == 0
     row = capsys.readouterr().out.splitlines()[-1]
     assert '"urls": 300' in row and '"seen_bytes_per_url": ' in row
+
+
+def test_run_record_arguments_hold_no_redis_password() -> None:
+    from crawler.runner import CrawlOptions
+
+    opts = CrawlOptions(sites=["a"], redis="redis://:pw1@redis.internal:6379/0",
+                        settings=["NEWSCRAWL_REDIS_URL=redis://:pw2@redis.internal/0", "X=1"])
+    recorded = repr(opts.arguments())
+    assert "pw1" not in recorded and "pw2" not in recorded and "X=1" in recorded

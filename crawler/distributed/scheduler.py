@@ -28,11 +28,12 @@ import logging
 import os
 import signal
 import time
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
 from scrapy import Request, signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, ScrapyDeprecationWarning
 from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.connection import get_redis
 from scrapy_redis.scheduler import Scheduler
@@ -50,6 +51,9 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+# scrapy-redis passes ``spider=`` to the stats collector, deprecated in Scrapy 2.13.
+warnings.filterwarnings("ignore", message="Passing a 'spider' argument",
+                        category=ScrapyDeprecationWarning, module="scrapy_redis")
 
 CLOSE_REASON = "redis_unavailable"
 # Test-only fault injection: a worker with this variable set to N in its environment
