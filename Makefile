@@ -35,10 +35,12 @@ test: $(STAMP) chromium
 	$(PY) -m pytest -q
 
 # Headless Chromium for the report test (tests/test_report_browser.py): Debian's package,
-# installed with apt-get when no chromium is on PATH.
+# installed with apt-get (through sudo unless root) when no chromium is on PATH.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # The screenshot in the README is the one the report test takes.
 report-screenshot: $(STAMP) chromium

@@ -8,6 +8,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -55,6 +56,12 @@ def _handler(receiver: HttpReceiver) -> type[BaseHTTPRequestHandler]:
 
 @pytest.fixture
 def http_receiver() -> Iterator[HttpReceiver]:
+    with serve_http() as receiver:
+        yield receiver
+
+
+@contextmanager
+def serve_http() -> Iterator[HttpReceiver]:
     receiver = HttpReceiver(base_url="")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
     receiver.base_url = f"http://127.0.0.1:{server.server_address[1]}"
@@ -99,6 +106,12 @@ def free_port() -> int:
 
 @pytest.fixture
 def smtp_receiver() -> Iterator[SmtpReceiver]:
+    with serve_smtp() as receiver:
+        yield receiver
+
+
+@contextmanager
+def serve_smtp() -> Iterator[SmtpReceiver]:
     receiver = SmtpReceiver("127.0.0.1", free_port(), "crawler", "s3cret-Pa55")
     controller = Controller(receiver, hostname=receiver.host, port=receiver.port,
                             authenticator=receiver.authenticate, auth_require_tls=False)

@@ -85,3 +85,21 @@ def test_one_run_one_message_per_channel(http_receiver: HttpReceiver,
     assert json.loads(http_receiver.requests[0].body)["text"].startswith(
         "newscrawl s: run FINISHED (exit code 0)")
     assert smtp_receiver.logins == []  # no user: no AUTH
+
+
+def test_a_crawl_that_cannot_reach_the_database_is_notified(http_receiver: HttpReceiver,
+                                                             tmp_path) -> None:
+    import subprocess
+
+    from tests.crawlutil import REPO, crawl_command, crawl_env
+
+    env = crawl_env(f"mongodb://127.0.0.1:{free_port()}/", "x", tmp_path / "jobs",
+                    NEWSCRAWL_NOTIFY_WEBHOOK=http_receiver.base_url + "/hook",
+                    NEWSCRAWL_DB_CONNECT_TIMEOUT_MS="500")
+    proc = subprocess.run(crawl_command("russianstudiesromania"), env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 1
+    assert len(http_receiver.requests) == 1
+    text = json.loads(http_receiver.requests[0].body)["text"]
+    assert "russianstudiesromania: run FAILED (exit code 1)" in text
+    assert "(no run record)" in text and "Cannot reach MongoDB" in text

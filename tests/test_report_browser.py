@@ -19,9 +19,9 @@ from PIL import Image
 
 from crawler.cli import EXIT_ALERT, EXIT_OK
 from tests.browser import open_page
-from tests.crawlutil import REPO, crawl_env, run_crawl
+from tests.crawlutil import REPO
+from tests.opsruns import SITE, OpsRuns
 
-SITE = "russianstudiesromania"
 SINCE = "2020-01-01"
 
 READ_PAGE = {
@@ -41,15 +41,10 @@ READ_PAGE = {
 }
 
 
-def test_report_in_a_real_browser_shows_the_database(make_mirror, mongo_db, mongo_server,
-                                                     tmp_path: Path) -> None:
-    mirror = make_mirror(theme="newspaper", articles=20, traps=False)
-    env = crawl_env(mongo_server.uri, mongo_db.name, tmp_path / "jobs")
-    bad = run_crawl(mongo_db, mongo_server.uri, SITE, "--base-url", mirror.base_url,
-                    "-s", "NEWSCRAWL_MIN_BODY_WORDS=100000", env=env)
-    assert bad.code == EXIT_ALERT, bad.stderr[-2000:]
-    good = run_crawl(mongo_db, mongo_server.uri, SITE, "--base-url", mirror.base_url, env=env)
-    assert good.code == EXIT_OK, good.stderr[-2000:]
+def test_report_in_a_real_browser_shows_the_database(ops_runs: OpsRuns, tmp_path: Path) -> None:
+    """The crawls of tests/opsruns.py: a broken run (monitor alert), then a healthy one."""
+    mongo_db, env, bad, good = ops_runs.db, ops_runs.env, ops_runs.bad, ops_runs.good
+    assert (bad.code, good.code) == (EXIT_ALERT, EXIT_OK)
 
     output = tmp_path / "report.html"
     proc = subprocess.run([sys.executable, "-m", "crawler.cli", "report", "--since", SINCE,
@@ -122,3 +117,25 @@ def test_empty_database_gives_a_report_that_says_so(mongo_db) -> None:
     assert "No article published in this period." in page and "No run in this period." in page
     assert "<script" not in page and 'data-metric="runs">0<' in page
     assert nice_scale(5, integer=True) == (6, 3) and nice_scale(25) == (30, 3)
+
+
+def test_articles_are_counted_per_day_and_site_over_a_short_period(mongo_db) -> None:
+    from datetime import UTC, date, datetime
+
+    from crawler.report.data import collect
+
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    docs = [("a", "2026-11-20"), ("a", "2026-11-20"), ("b", "2026-11-20"), ("a", "2026-11-28"),
+            ("a", "2026-10-01"), ("b", "2026-11-25")]
+    mongo_db["articles"].insert_many(
+        [{"_id": f"x{i}", "site": site, "published_day": day, "duplicate_of": None}
+         for i, (site, day) in enumerate(docs)]
+        + [{"_id": "dup", "site": "a", "published_day": "2026-11-20", "duplicate_of": "x0"}])
+    data = collect(mongo_db, since=date(2026, 11, 15), now=now)
+    assert data.bucket == "day" and data.buckets[0] == "2026-11-20"
+    assert data.buckets[-1] == "2026-11-29" and len(data.buckets) == 10
+    assert data.per_bucket == {"a": {"2026-11-20": 2, "2026-11-28": 1},
+                               "b": {"2026-11-20": 1, "2026-11-25": 1}}
+    only_b = collect(mongo_db, since=date(2026, 11, 15), site="b", now=now)
+    assert only_b.per_bucket == {"b": {"2026-11-20": 1, "2026-11-25": 1}}
+    assert only_b.near_duplicates == 0 and data.near_duplicates == 1
