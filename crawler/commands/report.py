@@ -49,8 +49,12 @@ def run(args: argparse.Namespace) -> int:
         client.close()
     output = Path(args.output)
     tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_text(render(data), encoding="utf-8")
-    tmp.replace(output)
+    try:
+        tmp.write_text(render(data), encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        print(f"newscrawl report: cannot write {output}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILURE
     print(f"report written to {output} ({len(data.runs)} run(s), "
           f"{data.published_in_period} article(s) published since {since})")
     return EXIT_OK

@@ -141,8 +141,13 @@ def send_email(options: SmtpOptions, summary: RunSummary, timeout: float) -> Non
     msg["From"] = options.sender
     msg["To"] = ", ".join(options.to)
     msg.set_content(message_text(summary))
-    with smtplib.SMTP(options.host, options.port, timeout=timeout) as smtp:
-        if options.starttls:
+    if options.port == 465:  # implicit TLS ("SMTPS"): no STARTTLS on that port
+        client: smtplib.SMTP = smtplib.SMTP_SSL(options.host, options.port, timeout=timeout,
+                                                context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(options.host, options.port, timeout=timeout)
+    with client as smtp:
+        if options.starttls and options.port != 465:
             smtp.starttls(context=ssl.create_default_context())
         if options.user:
             smtp.login(options.user, options.password)
