@@ -88,3 +88,28 @@ def test_runner_reports_exit_codes_and_a_held_lease_as_skipped(caplog) -> None:
     assert ("INFO", "line 1: newscrawl sites finished (exit code 0)") in messages
     assert any(level == "WARNING" and "skipped" in text for level, text in messages)
     assert ("ERROR", "line 1: newscrawl sites ended with exit code 4") in messages
+
+
+def test_scheduler_starts_logs_its_entries_and_stops_on_sigterm(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    crontab = tmp_path / "crontab"
+    crontab.write_text("17 3 * * * newscrawl sites\n")
+    env = {**os.environ, "NEWSCRAWL_SCHEDULE_CRONTAB": str(crontab), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "schedule"], cwd=REPO,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # the scheduler is up once it has logged its entries
+            if "scheduled line 1: newscrawl sites, next at" in line:
+                break
+        else:
+            raise AssertionError("the scheduler ended without scheduling its entry")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        assert "stopping the scheduler" in proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

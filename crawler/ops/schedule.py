@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 logger = logging.getLogger(__name__)
@@ -162,19 +162,22 @@ def next_runs(entries: Sequence[Entry], timezone: Any = UTC,
 def serve(entries: Sequence[Entry], timezone: Any = UTC, runner: Runner | None = None) -> None:
     """Run the entries on their schedules until SIGTERM or SIGINT."""
     runner = runner or Runner()
-    scheduler = BlockingScheduler(timezone=timezone)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        logger.info("stopping the scheduler (signal %d); running crawls get SIGTERM", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    scheduler = BackgroundScheduler(timezone=timezone)
     for entry in entries:
         scheduler.add_job(runner.run, entry.trigger(timezone), args=[entry], id=str(entry.line),
                           name=entry.name, max_instances=1, coalesce=True,
                           misfire_grace_time=300)
-
-    def stop(signum: int, frame: Any) -> None:
-        logger.info("stopping the scheduler (signal %d); running crawls get SIGTERM", signum)
-        runner.terminate()
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    scheduler.start()
     for entry, when in next_runs(entries, timezone):
         logger.info("scheduled %s, next at %s", entry.name, when)
-    scheduler.start()
+    stop.wait()
+    runner.terminate()
+    scheduler.shutdown(wait=True)  # the crawls close within their own SIGTERM handling
