@@ -12,6 +12,7 @@ import base64
 import contextlib
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -53,6 +54,9 @@ class Browser:
 
     def _read_message(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._from_browser], [], [], TIMEOUT)
+            if not ready:
+                raise RuntimeError(f"chromium sent nothing for {TIMEOUT:.0f} s")
             chunk = os.read(self._from_browser, 1 << 20)
             if not chunk:
                 raise RuntimeError("chromium closed the DevTools pipe")
