@@ -177,6 +177,9 @@ def _categories(tree: HtmlElement, url: str, ld: LinkedData, meta: MetaTags
                 ) -> tuple[list[str], str | None]:
     """Sections: what the reader sees (category links, breadcrumbs) wins over structured data.
 
+    Category links win when they name other sections than the structured data; a
+    breadcrumb trail (which also names parent sections) when it lacks a structured one.
+
     A JSON-LD ``articleSection`` or meta section that joins several sections in one string
     (``"Business,Technology"``) is split.
     """
@@ -186,12 +189,15 @@ def _categories(tree: HtmlElement, url: str, ld: LinkedData, meta: MetaTags
     if not structured:
         raw, src = meta.all(sel.META_SECTION)
         structured = _split_sections(raw)
+    known = {s.lower() for s in structured}
     visible = _unique(a.text_content() for a in sel.CATEGORY_LINKS(tree))
-    visible_src = "links"
+    if visible and {v.lower() for v in visible} != known:
+        return visible, "links"
     if not visible:
-        visible, visible_src = _breadcrumb_sections(tree, url), "breadcrumbs"
-    if visible and {v.lower() for v in visible} != {s.lower() for s in structured}:
-        return visible, visible_src
+        # A trail also names the parent sections: it disagrees only when it lacks one.
+        trail = _breadcrumb_sections(tree, url)
+        if trail and not known <= {t.lower() for t in trail}:
+            return trail, "breadcrumbs"
     return structured, src if structured else None
 
 
