@@ -97,3 +97,16 @@ def manifest_articles(manifest: dict[str, Any]) -> set[str]:
 
 def hits_since(before: Counter, after: Counter) -> Counter:
     return Counter({k: after[k] - before.get(k, 0) for k in after if after[k] > before.get(k, 0)})
+
+
+def stored_edges(db: Any) -> set[tuple[str, str, str]]:
+    """``(from canonical URL, to URL, label)`` of every stored link."""
+    urls = {d["_id"]: d["canonical_url"] for d in db["articles"].find({}, {"canonical_url": 1})}
+    return {(urls.get(link["from_id"], link["from_id"]), link["to_url"], link["label"])
+            for link in db["links"].find({}, {"from_id": 1, "to_url": 1, "label": 1})}
+
+
+def manifest_edges(manifest: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """The manifest's graph in the same form (``expected_link_count`` triples)."""
+    return {(canonicalize(a["url"]), canonicalize(r["url"]), r["label"])
+            for a in manifest["articles"] for r in a["related"]}

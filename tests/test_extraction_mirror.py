@@ -111,7 +111,7 @@ def test_publisher_day_on_the_us_site(generic_mirror) -> None:
     articles = generic_mirror.manifest["articles"]
     late = [a for a in articles if "T20:59:00-0" in a["published"]]
     utc_only = [a for a in articles if a["published_local"].endswith("+00:00")]
-    assert len(late) == 1 and len(utc_only) == 1
+    assert late and len(utc_only) == 1
     for article, source in ((late[0], "page-offset"), (utc_only[0], "printed-date")):
         result = run(generic_mirror, "wpgeneric", article["url"])
         assert result.published_day == article["published_day"]
