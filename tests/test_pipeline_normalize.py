@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import pytest
-from scrapy.utils.test import get_crawler
 
 from crawler.items import ArticleItem
 from pipelines.normalize import NormalizePipeline
+from spiders.site import SiteSpider
+from tests.factories import project_crawler
 
 SITE = "https://russianstudiesromania.eu"
 
 
 @pytest.fixture
 def pipeline():
-    crawler = get_crawler()
+    """The pipeline of a crawl of the site's profile: it reads the spider's profile."""
+    crawler = project_crawler()
+    crawler.settings.frozen = False  # a spider configures them before they freeze in a crawl
+    crawler.spider = SiteSpider.from_crawler(crawler, site="russianstudiesromania")
     crawler.stats.open_spider()
-    return NormalizePipeline.from_crawler(crawler)
+    yield NormalizePipeline.from_crawler(crawler)
+    crawler.spider.pool.close()
 
 
 def test_same_site_rel_canonical_wins(pipeline):

@@ -55,7 +55,7 @@ def test_stored_documents_validate(schema_db):
                     published_local="2024-05-01T10:00:00+03:00", published_day="2024-05-01",
                     modified_at="2024-05-02",
                     categories=["Politics"], tags=["energy"], site_name="RCRS",
-                    image={"url": f"{BASE}/a.jpg", "caption": None}, text=text,
+                    image={"url": f"{BASE}/a.jpg", "caption": None},
                     body_markdown="# A\n\n" + text,
                     provenance={"title": "og:title", "published_day": "page-offset"},
                     http={"status": 200, "etag": '"x"', "last_modified": None},
