@@ -196,7 +196,7 @@ def _categories(tree: HtmlElement, url: str, ld: LinkedData, meta: MetaTags
     if not visible:
         # A trail also names the parent sections: it disagrees only when it lacks one.
         trail = _breadcrumb_sections(tree, url)
-        if trail and not known <= {t.lower() for t in trail}:
+        if trail and not (known and known <= {t.lower() for t in trail}):
             return trail, "breadcrumbs"
     return structured, src if structured else None
 

@@ -72,13 +72,14 @@ NEAR_HEADLINE_AUTHOR = XPath(
                   for w in ("img", "image", "avatar", "photo", "bio", "desc", "social",
                             "follow", "about"))
     + ")]")
-# The article's own category links, as a reader sees them.
+# The article's own category links, as a reader sees them (an article's footer holds them
+# in WordPress themes; the page's footer, navigation and sidebars do not).
 CATEGORY_LINKS = XPath(
     '(//a[contains(concat(" ", @rel, " "), " category ")'
     ' or contains(concat(" ", normalize-space(@class), " "), " tdb-entry-category ")]'
     ' | //*[contains(concat(" ", normalize-space(@class), " "), " tdb-category ")'
     ' or contains(concat(" ", normalize-space(@class), " "), " td-category ")]//a)'
-    '[not(ancestor::nav or ancestor::aside or ancestor::footer)]')
+    '[not(ancestor::nav or ancestor::aside or ancestor::footer[not(ancestor::article)])]')
 # Breadcrumb trails (Home > Section > Article): their inner links name the sections.
 BREADCRUMB_LINKS = XPath(
     '//*[contains(translate(@class, "BREADCRUMB", "breadcrumb"), "breadcrumb")'
