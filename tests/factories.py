@@ -18,6 +18,8 @@ from crawler.fingerprint import fingerprint
 from crawler.items import ArticleItem, RelatedLink
 
 BASE = "https://russianstudiesromania.eu"
+# Where in-process mirror apps (no server) say they are served.
+MIRROR_BASE = "http://127.0.0.1:8080"
 SITE = "russianstudiesromania"
 VOCAB = [f"w{i}" for i in range(3000)]
 

@@ -76,5 +76,5 @@ def test_a_date_or_a_time_without_offset_is_the_local_day() -> None:
 
 
 def test_no_date_at_all() -> None:
-    assert dates(body="<p>Undated.</p>", url="https://news.example.org/story/") == {"at": None, "local": None, "day": None,
-                                             "modified": None, "source": None}
+    got = dates(body="<p>Undated.</p>", url="https://news.example.org/story/")
+    assert got == {"at": None, "local": None, "day": None, "modified": None, "source": None}
