@@ -18,7 +18,8 @@ def page_type(url: str, profile: SiteProfile | None, ld: LinkedData, og_type: st
     path = urlsplit(url).path or "/"
     if profile is not None and url:
         if profile.is_article_url(url):
-            if og_type and profile.article_types and og_type not in profile.article_types:
+            if og_type and profile.article_types and og_type not in {
+                    t.lower() for t in profile.article_types}:
                 # a static page (about, privacy) sharing the article URL shape
                 return "other", ARTICLE_TYPES_SOURCE
             return "article", "profile:article_url"
