@@ -29,7 +29,7 @@ def test_two_crawls_store_each_article_once_with_its_graph_and_revisions(
     edges = mongo_db.links.count_documents({})
     resolved = mongo_db.links.count_documents({"to_id": {"$type": "string"}})
     assert resolved == edges  # every target of the mirror's graph is an article
-    assert stored_edges(mongo_db) == manifest_edges(manifest)
+    assert stored_edges(mongo_db, manifest) == manifest_edges(manifest)
     assert edges == manifest["expected_link_count"]
 
     mirror.set_revision(2)
@@ -51,7 +51,7 @@ def test_generic_mirror_graph_days_and_static_pages(make_mirror, mongo_db, mongo
     manifest = mirror.manifest
     result = run_crawl(mongo_db, mongo_server.uri, "wpgeneric", "--base-url", mirror.base_url)
     assert result.code == 0, result.stderr[-2000:]
-    assert stored_edges(mongo_db) == manifest_edges(manifest)
+    assert stored_edges(mongo_db, manifest) == manifest_edges(manifest)
     days = {d["canonical_url"]: (d["published_day"], d["published_local"])
             for d in mongo_db.articles.find({}, {"published_day": 1, "published_local": 1,
                                                  "canonical_url": 1})}
