@@ -78,7 +78,7 @@ class ArticleItem:
             url=url, site=site,
             request_url=chain[0] if chain else url,
             aliases=[u for u in chain if u != url],
-            page_canonical=result.canonical_url or "",
+            page_canonical=result.page_canonical or "",
             title=result.title or "", description=result.description or "",
             authors=list(result.authors),
             published_at=result.published_at, published_local=result.published_local,

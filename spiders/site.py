@@ -200,8 +200,8 @@ class SiteSpider(ExtractingSpider):
             return
         self.frontier.claim(canonicalize(response.url))
         result = await self.extract(response, self.profile)
-        if result.canonical_url:
-            self.frontier.claim(canonicalize(result.canonical_url))
+        if result.page_canonical:
+            self.frontier.claim(canonicalize(result.page_canonical))
         hops = response.meta.get("nc_hops", 0)
         if "related" in self.modes and hops < self.max_depth:
             for link in result.related:

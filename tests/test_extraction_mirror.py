@@ -51,7 +51,7 @@ def check_article(server: Any, profile_name: str, article: dict[str, Any]) -> No
         article["published"])
     assert datetime.fromisoformat(result.modified_at) == datetime.fromisoformat(
         article["modified"])
-    assert result.canonical_url == article["url"]
+    assert result.page_canonical == article["url"]
     assert result.text == article["body"], where
     assert result.word_count == article["word_count"], where
     assert links(result.related) == links(article["related"]), where

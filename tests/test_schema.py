@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from crawler.commands.export import to_jsonable
+from crawler.extraction.result import ExtractionResult
 from crawler.items import ArticleItem, RelatedLink
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
@@ -31,6 +32,13 @@ NOT_STORED = {
 }
 
 
+# ExtractionResult fields that the item does not carry under their own name.
+NOT_ITEM_FIELDS = {
+    "ok": "reject_reason", "reason": "reject_reason",
+    "encoding": "decoding only", "ms": "stats", "cpu_ms": "stats",
+}
+
+
 def validator() -> jsonschema.Draft202012Validator:
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     return jsonschema.Draft202012Validator(
@@ -43,6 +51,12 @@ def test_every_item_field_is_in_the_schema_or_accounted_for():
     assert fields - properties == set(NOT_STORED)
     related = SCHEMA["properties"]["related"]["items"]["properties"]
     assert {f.name for f in dataclasses.fields(RelatedLink)} == set(related)
+
+
+def test_the_extraction_result_uses_the_item_s_names():
+    result = {f.name for f in dataclasses.fields(ExtractionResult)}
+    item = {f.name for f in dataclasses.fields(ArticleItem)}
+    assert result - item == set(NOT_ITEM_FIELDS)
 
 
 def test_stored_documents_validate(schema_db):

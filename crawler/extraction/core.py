@@ -131,11 +131,11 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
     if reason:
         return ExtractionResult.failed(
             reason, url, page_type=kind, title=result.title,
-            canonical_url=result.canonical_url, encoding=encoding,
+            page_canonical=result.page_canonical, encoding=encoding,
             provenance={"page_type": kind_source})
     _fill_body(result, body, words)
     if opts.with_related:
-        result.related = related_links(tree, url, result.canonical_url, profile, body.elements)
+        result.related = related_links(tree, url, result.page_canonical, profile, body.elements)
     result.provenance = provenance
     result.ok = True
     return result

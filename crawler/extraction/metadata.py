@@ -143,7 +143,7 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     if not canonical:
         og, src = meta.first(sel.META_URL)
         canonical = [og] if og else []
-    put("canonical_url", urljoin(url, canonical[0]) if canonical else None, src)
+    put("page_canonical", urljoin(url, canonical[0]) if canonical else None, src)
 
     out["og_type"] = (meta.first(sel.META_OG_TYPE)[0] or "").lower()
     out["provenance"] = prov

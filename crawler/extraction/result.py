@@ -32,7 +32,7 @@ class ExtractionResult:
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     image: dict[str, str | None] | None = None
-    canonical_url: str | None = None
+    page_canonical: str | None = None  # the page's own rel=canonical / og:url
     site_name: str | None = None
     text: str = ""
     body_markdown: str = ""
