@@ -87,8 +87,9 @@ def build_settings(opts: CrawlOptions) -> Any:
     return settings
 
 
-def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any]]:
-    """The spider class and its arguments; raises UsageError on bad options."""
+def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any], str]:
+    """The spider class, its arguments and the run's site name (a profile given as a path
+    is named by its ``name``); raises UsageError on bad options."""
     from crawler.profiles import ProfileError, load_profile
     from spiders.base import parse_since
     from spiders.site import SiteSpider, parse_modes
@@ -100,12 +101,12 @@ def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any]]:
         parse_since(opts.since)
         if opts.urls:
             read_url_list(opts.urls)
-            return UrlListSpider, {"urls": opts.urls}
-        load_profile(opts.site or "")
+            return UrlListSpider, {"urls": opts.urls}, "urls"
+        profile = load_profile(opts.site or "")
         parse_modes(opts.discover)
     except (ProfileError, ValueError, OSError) as exc:
         raise UsageError(str(exc)) from exc
-    return SiteSpider, {}
+    return SiteSpider, {}, profile.name
 
 
 def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
@@ -115,7 +116,7 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
     from crawler.storage.client import DatabaseUnavailable, connect, redact_uri, resolve_uri
 
     try:
-        spidercls, spider_kwargs = _check_options(opts)
+        spidercls, spider_kwargs, site_name = _check_options(opts)
         settings = build_settings(opts)
     except UsageError as exc:
         print(f"newscrawl crawl: {exc}", file=sys.stderr)
@@ -134,7 +135,7 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
               f"({settings.get('JOBDIR')})", file=sys.stderr)
         client.close()
         return EXIT_FAILURE
-    run_id = new_run_id(opts.site or "urls")
+    run_id = new_run_id(site_name)
     settings.setdict({"MONGO_URI": uri, "MONGO_DATABASE": db.name, "NEWSCRAWL_RUN_ID": run_id},
                      priority="cmdline")
     logger.info("crawl %s into %s/%s", run_id, redact_uri(uri), db.name)

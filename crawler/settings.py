@@ -74,11 +74,12 @@ NEWSCRAWL_SITE = ""
 NEWSCRAWL_BASE_URL = ""
 
 # --- Extraction (crawler/extraction) ----------------------------------------------------
-# Pages larger than this are rejected ("too large") before parsing.
+# Pages larger than this are rejected ("too_large") before parsing.
 NEWSCRAWL_EXTRACT_MAX_BYTES = 5 * 1024 * 1024
 # Wall-clock limit of one extraction in seconds ("timeout"); 0 disables the guard.
 NEWSCRAWL_EXTRACT_TIMEOUT = 20.0
-# Bodies shorter than this many words are rejected ("empty body").
+# Bodies shorter than this many words (CJK scripts: characters) are not articles: the
+# extractor rejects them ("empty_body") and the validation pipeline drops them.
 NEWSCRAWL_EXTRACT_MIN_WORDS = 15
 
 # --- Crawling: discovery, budgets, incremental runs --------------------------------------
@@ -159,8 +160,6 @@ ITEM_PIPELINES = {
     "pipelines.dedup.DedupPipeline": 300,
     "pipelines.store.StorePipeline": 400,
 }
-# Articles whose body has fewer words are dropped ("body_too_short").
-NEWSCRAWL_MIN_BODY_WORDS = 25
 # Estimated Jaccard similarity of body shingles at or above which an article under another
 # URL is a near-duplicate (stored with ``duplicate_of``).  Changing it changes the stored
 # LSH band keys: see the migration notes in docs/data-model.md.

@@ -22,3 +22,12 @@ def mongo_db(mongo_server) -> Iterator[pymongo.database.Database]:
     finally:
         client.drop_database(name)
         client.close()
+
+
+@pytest.fixture
+def schema_db(mongo_db) -> pymongo.database.Database:
+    """A fresh database with every index created and every migration applied."""
+    from crawler.storage.indexes import ensure_schema
+
+    ensure_schema(mongo_db)
+    return mongo_db
