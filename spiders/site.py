@@ -112,6 +112,10 @@ class SiteSpider(ExtractingSpider):
         logger.info("%s: %d stored article(s) known; discovery: %s%s", self.site_name,
                     len(self.known), ",".join(self.modes), " (refresh)" if self.refresh else "")
         self.pool.start()
+        for req in self.resume_requests({
+                "article": (self.parse_article, 0), "listing": (self.parse_listing, 10),
+                "sitemap": (self.parse_sitemap, 20), "feed": (self.parse_feed, 20)}):
+            yield req
         p = self.profile
         if self.refresh:
             for stored in self.known.articles:
