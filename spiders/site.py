@@ -21,7 +21,7 @@ from crawler.discovery.dates import parse_date
 from crawler.discovery.feeds import parse_feed
 from crawler.discovery.frontier import KnownArticles, StoredArticle, open_database
 from crawler.discovery.listings import listing_root, page_links, page_number
-from crawler.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
+from crawler.discovery.sitemaps import SitemapRejected, parse_sitemap, sitemaps_from_robots
 from crawler.profiles import POLITENESS_KEYS, load_profile
 from crawler.urls import canonicalize, in_domains
 from spiders.base import ExtractingSpider, as_bool, parse_since
@@ -227,7 +227,13 @@ class SiteSpider(ExtractingSpider):
                 if req is not None:
                     yield req
             return
-        for entry in parse_sitemap(response.body):
+        try:
+            entries = list(parse_sitemap(response.body))
+        except (SitemapRejected, OSError, EOFError) as exc:  # OSError/EOFError: bad gzip
+            stats.inc_value("sitemaps/rejected")
+            logger.warning("sitemap %s rejected: %s", response.url, exc)
+            return
+        for entry in entries:
             loc = response.urljoin(entry.loc)
             if entry.is_sitemap:
                 if in_domains(loc, self.profile.allowed_domains):
