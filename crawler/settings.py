@@ -190,5 +190,8 @@ NEWSCRAWL_STORE_RETRY_BACKOFF_MAX = 10.0
 # Edges whose target is not stored yet are held in memory (about 300 bytes each) and
 # inserted once with their target; above this many, the oldest are inserted pending.
 NEWSCRAWL_STORE_HELD_LINKS_MAX = 200000
+# A batch write slower than this many seconds (without retries) logs "slow database"
+# and counts in ``storage/slow_batches``; 0: never.
+NEWSCRAWL_STORE_SLOW_BATCH = 5.0
 # Documents fetched per round trip by ``newscrawl export``.
 NEWSCRAWL_EXPORT_BATCH_SIZE = 500

@@ -46,6 +46,7 @@ class StorePipeline:
             "backoff": s.getfloat("NEWSCRAWL_STORE_RETRY_BACKOFF", 0.5),
             "backoff_max": s.getfloat("NEWSCRAWL_STORE_RETRY_BACKOFF_MAX", 10.0),
             "held_links_max": s.getint("NEWSCRAWL_STORE_HELD_LINKS_MAX", 200_000),
+            "slow_batch": s.getfloat("NEWSCRAWL_STORE_SLOW_BATCH"),
         }
         self.client: Any = None
         self.writer: ArticleWriter | None = None

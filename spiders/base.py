@@ -168,6 +168,10 @@ class ExtractingSpider(scrapy.Spider):
         stats = self.crawler.stats
         self.journal_done(failure.request, f"failed: {failure.type.__name__}")
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            if "max redirections" in failure.getErrorMessage():
+                stats.inc_value("errors/redirect_loop")
+                logger.warning("redirect loop (or a chain over REDIRECT_MAX_TIMES) from %s: "
+                               "given up", failure.request.url)
             return
         if failure.check(StopDownload):
             return

@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 MODES = ("sitemaps", "feeds", "listings", "related")
 # Sitemap lastmod must be this much newer than the stored copy to trigger a refetch.
 LASTMOD_SLACK = timedelta(seconds=1)
+# Sitemaps with more entries are logged (the protocol allows 50,000 per file).
+LARGE_SITEMAP = 10_000
 
 
 def parse_modes(value: str) -> tuple[str, ...]:
@@ -233,6 +235,9 @@ class SiteSpider(ExtractingSpider):
             stats.inc_value("sitemaps/rejected")
             logger.warning("sitemap %s rejected: %s", response.url, exc)
             return
+        if len(entries) > LARGE_SITEMAP:
+            stats.inc_value("sitemaps/large")
+            logger.info("large sitemap %s: %d entries", response.url, len(entries))
         for entry in entries:
             loc = response.urljoin(entry.loc)
             if entry.is_sitemap:

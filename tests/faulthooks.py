@@ -1,8 +1,8 @@
 """Deterministic fault triggers inside a crawl, injected by tests only (never shipped).
 
-A test adds ``-s ADDONS={"tests.faulthooks.FaultHooks": 0}`` and one of the settings below;
-the add-on registers :class:`FaultTrigger`, which counts scraped items (or received
-responses) and fires once the count is reached:
+A test runs the crawl with ``SCRAPY_SETTINGS_MODULE=tests.fault_settings`` (the project's
+settings plus :class:`FaultTrigger`) and one of the settings below; the trigger counts
+scraped items (or received responses) and fires once the count is reached:
 
 * ``FAULT_KILL_AFTER_ITEMS`` / ``FAULT_KILL_AFTER_RESPONSES``: SIGKILL the crawl's whole
   process group (the crawler and its extraction workers), as ``kill -9`` of a cron job;
@@ -18,17 +18,6 @@ import signal
 from typing import Any
 
 from scrapy import signals
-
-HOOK = "tests.faulthooks.FaultTrigger"
-
-
-class FaultHooks:
-    """Scrapy add-on: registers the trigger extension."""
-
-    def update_settings(self, settings: Any) -> None:
-        extensions = settings.getdict("EXTENSIONS")
-        extensions[HOOK] = 1000
-        settings.set("EXTENSIONS", extensions, priority="addon")
 
 
 class FaultTrigger:

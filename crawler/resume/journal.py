@@ -41,7 +41,7 @@ KEPT_META = ("nc_page", "nc_known_streak")
 DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
-class JournalError(OSError):
+class JournalError(RuntimeError):
     """The journal could not be written: the job cannot be resumed past this point."""
 
 
@@ -141,14 +141,13 @@ class Journal:
         assert self._fd is not None
         written = os.write(self._fd, data)
         if written != len(data):
-            raise OSError(errno.ENOSPC, "short write (disk full?)")
+            raise OSError(errno.ENOSPC, "short write")
 
     def _fail(self, exc: OSError) -> None:
         self.broken = exc
         self.close()
         reason = "disk full" if exc.errno in DISK_FULL else "write failed"
-        raise JournalError(exc.errno or errno.EIO,
-                           f"job journal {self.path}: {reason}: {exc.strerror or exc}") from exc
+        raise JournalError(f"job journal {self.path}: {reason} ({exc.strerror or exc})") from exc
 
     def clear(self) -> None:
         """Forget everything (the job finished): the next run starts afresh."""
