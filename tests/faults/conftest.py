@@ -1,8 +1,9 @@
 """The fault matrix's selection (short or full) and its table at the end of the session.
 
 ``make faults`` runs every row (``pytest -m faults``); ``make test`` runs the rows marked
-``faults_short`` (``NEWSCRAWL_FAULTS=short``), the others are deselected.  The table goes
-to the terminal, and to the file named by ``NEWSCRAWL_FAULT_TABLE`` when set.
+``faults_short`` (``NEWSCRAWL_FAULTS=short``), the others are deselected.  A plain
+``pytest`` (no ``-m``, no ``NEWSCRAWL_FAULTS``) deselects the matrix.  The table goes to
+the terminal, and to the file named by ``NEWSCRAWL_FAULT_TABLE`` when set.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ SHORT = os.environ.get("NEWSCRAWL_FAULTS", "full") == "short"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not SHORT:
+    mode = os.environ.get("NEWSCRAWL_FAULTS") or ("full" if config.option.markexpr else "off")
+    if mode == "full":
         return
-    drop = [i for i in items
-            if i.get_closest_marker("faults") and not i.get_closest_marker("faults_short")]
+    drop = [i for i in items if i.get_closest_marker("faults")
+            and (mode == "off" or not i.get_closest_marker("faults_short"))]
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = [i for i in items if i not in drop]
