@@ -46,7 +46,9 @@ def describe(exc: Exception) -> str:
     if reasons:
         inner = ", ".join(f"{r.type.__name__}: {r.getErrorMessage()}" for r in reasons)
         return f"{type(exc).__name__} ({inner})"
-    return f"{type(exc).__name__}: {exc}"
+    if type(exc).__name__ == "ResponseDataLossError":  # Scrapy gives it no message
+        return f"{type(exc).__name__} (the body ended short of its length)"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
