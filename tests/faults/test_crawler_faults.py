@@ -35,7 +35,7 @@ ARTICLES = 30  # the mirror's articles: about 31 items with the republished copy
 
 # Ten kill points spread over the crawl: one during discovery (responses), nine at items.
 KILLS = [("RESPONSES", 3)] + [("ITEMS", n) for n in (3, 6, 9, 12, 15, 18, 21, 24, 28)]
-SHORT_KILLS = {("RESPONSES", 3), ("ITEMS", 15)}
+SHORT_KILLS = {("ITEMS", 15)}
 
 
 def short(*values: object, include: bool = True) -> object:
@@ -102,7 +102,6 @@ def test_database_slowed_down(crawl: Crawl) -> None:
     assert_nothing_lost(trial)
 
 
-@pytest.mark.faults_short
 def test_worker_killed_while_it_holds_pages(crawl: Crawl) -> None:
     run = crawl.run("-s", "FAULT_KILL_WORKER_AFTER_ITEMS=5", hooks=True)
     check_run(run, EXIT_OK, r"extraction worker died on .*page retried|idle extraction worker")
