@@ -132,7 +132,12 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
     except DatabaseUnavailable as exc:
         print(f"newscrawl crawl: {exc}", file=sys.stderr)
         return EXIT_FAILURE
-    lock = _lock_job(settings.get("NEWSCRAWL_JOB_DIR")) if opts.job else None
+    try:
+        lock = _lock_job(settings.get("NEWSCRAWL_JOB_DIR")) if opts.job else None
+    except OSError as exc:
+        print(f"newscrawl crawl: job directory not writable: {exc}", file=sys.stderr)
+        client.close()
+        return EXIT_FAILURE
     if opts.job and lock is None:
         print(f"newscrawl crawl: locked: job {opts.job!r} is already running "
               f"({settings.get('NEWSCRAWL_JOB_DIR')})", file=sys.stderr)

@@ -87,3 +87,14 @@ def test_the_same_job_cannot_run_twice_at_once(mongo_db, mongo_server, tmp_path)
         proc = newscrawl("crawl", "russianstudiesromania", "--job", "nightly", env=env)
     assert proc.returncode == EXIT_LOCKED
     assert "locked: job 'nightly' is already running" in proc.stderr
+
+
+def test_a_job_directory_that_cannot_be_created_is_a_failure(mongo_db, mongo_server,
+                                                             tmp_path) -> None:
+    blocker = tmp_path / "jobs"
+    blocker.write_text("a file where the jobs directory should be")
+    env = crawl_env(mongo_server.uri, mongo_db.name, jobs_dir=blocker)
+    proc = newscrawl("crawl", "russianstudiesromania", "--job", "nightly", env=env)
+    assert proc.returncode == EXIT_FAILURE
+    assert "job directory not writable" in proc.stderr
+    assert "Traceback" not in proc.stderr
