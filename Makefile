@@ -5,11 +5,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv demo test lint eval bench bench-scale ferretdb lock clean chromium report-screenshot
+.PHONY: help venv demo test faults lint eval bench bench-scale ferretdb lock clean chromium report-screenshot
 
 help:
 	@echo "make demo   - set up, start a local database and the offline mirror, crawl it, print a summary"
-	@echo "make test   - set up and run the whole test suite"
+	@echo "make test   - set up and run the whole test suite (with the short fault matrix)"
+	@echo "make faults - the full fault matrix (kills, database and server faults); prints its table"
 	@echo "make lint   - ruff"
 	@echo "make eval   - extraction benchmark: newscrawl vs plain trafilatura"
 	@echo "make bench  - throughput/memory benchmark (PAGES=2000)"
@@ -32,7 +33,12 @@ demo: $(STAMP)
 	$(VENV)/bin/newscrawl demo
 
 test: $(STAMP) chromium
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "not faults"
+	NEWSCRAWL_FAULTS=short $(PY) -m pytest -q -m faults
+
+# The whole fault matrix; its table also goes to fault-matrix.md (the README's copy).
+faults: $(STAMP)
+	NEWSCRAWL_FAULTS=full NEWSCRAWL_FAULT_TABLE=fault-matrix.md $(PY) -m pytest -q -m faults
 
 # Headless Chromium for the report test (tests/test_report_browser.py): Debian's package,
 # installed with apt-get (through sudo unless root) when no chromium is on PATH.

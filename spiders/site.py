@@ -21,7 +21,7 @@ from crawler.discovery.dates import parse_date
 from crawler.discovery.feeds import parse_feed
 from crawler.discovery.frontier import KnownArticles, StoredArticle, open_database
 from crawler.discovery.listings import listing_root, page_links, page_number
-from crawler.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
+from crawler.discovery.sitemaps import SitemapRejected, parse_sitemap, sitemaps_from_robots
 from crawler.profiles import POLITENESS_KEYS, SiteProfile, load_profile
 from crawler.urls import canonicalize, in_domains
 from spiders.base import ExtractingSpider, as_bool, parse_since
@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 MODES = ("sitemaps", "feeds", "listings", "related")
 # Sitemap lastmod must be this much newer than the stored copy to trigger a refetch.
 LASTMOD_SLACK = timedelta(seconds=1)
+# Sitemaps with more entries are logged (the protocol allows 50,000 per file).
+LARGE_SITEMAP = 10_000
 
 
 def parse_modes(value: str) -> tuple[str, ...]:
@@ -115,6 +117,10 @@ class SiteSpider(ExtractingSpider):
         logger.info("%s: %d stored article(s) known; discovery: %s%s", self.site_name,
                     len(self.known), ",".join(self.modes), " (refresh)" if self.refresh else "")
         self.pool.start()
+        for req in self.resume_requests({
+                "article": (self.parse_article, 0), "listing": (self.parse_listing, 10),
+                "sitemap": (self.parse_sitemap, 20), "feed": (self.parse_feed, 20)}):
+            yield req
         p = self.profile
         if self.refresh:
             for stored in self.known.articles:
@@ -226,7 +232,16 @@ class SiteSpider(ExtractingSpider):
                 if req is not None:
                     yield req
             return
-        for entry in parse_sitemap(response.body):
+        try:
+            entries = list(parse_sitemap(response.body))
+        except (SitemapRejected, OSError, EOFError) as exc:  # OSError/EOFError: bad gzip
+            stats.inc_value("sitemaps/rejected")
+            logger.warning("sitemap %s rejected: %s", response.url, exc)
+            return
+        if len(entries) > LARGE_SITEMAP:
+            stats.inc_value("sitemaps/large")
+            logger.info("large sitemap %s: %d entries", response.url, len(entries))
+        for entry in entries:
             loc = response.urljoin(entry.loc)
             if entry.is_sitemap:
                 if in_domains(loc, self.profile.allowed_domains):
