@@ -7,9 +7,21 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from crawler.cli import EXIT_ALERT, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from crawler.cli import EXIT_ALERT, EXIT_FAILURE, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from crawler.ops.summary import RunSummary
+from crawler.runplan import (
+    UsageError,
+    base_url_of,
+    join_distributed,
+    profile_name,
+    site_names,
+    site_settings,
+)
+
+if TYPE_CHECKING:
+    from crawler.runlease import RunLease
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +67,7 @@ OPTION_SETTINGS = {
     "refresh": "NEWSCRAWL_REFRESH",
 }
 # Exit codes from the most to the least severe, to combine the sites of one run.
-SEVERITY = (EXIT_FAILURE, EXIT_PARTIAL, EXIT_ALERT, EXIT_OK)
-
-
-class UsageError(ValueError):
-    """Bad options: exit code 2."""
+SEVERITY = (EXIT_FAILURE, EXIT_LOCKED, EXIT_PARTIAL, EXIT_ALERT, EXIT_OK)
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, str]:
@@ -89,7 +97,11 @@ def build_settings(opts: CrawlOptions) -> Any:
     if opts.job:
         if not opts.job.replace("-", "").replace("_", "").isalnum():
             raise UsageError(f"--job: use letters, digits, - and _ only, got {opts.job!r}")
-        over["JOBDIR"] = str(Path(settings.get("NEWSCRAWL_JOBS_DIR")) / opts.job)
+        # The job's own journal (crawler/resume/) is its state; Scrapy's JOBDIR is not used:
+        # its disk queues keep their read/write positions only in a file written at a clean
+        # close, so after a SIGKILL they replay stale requests and lose new ones.
+        over["NEWSCRAWL_JOB"] = opts.job
+        over["NEWSCRAWL_JOB_DIR"] = str(Path(settings.get("NEWSCRAWL_JOBS_DIR")) / opts.job)
     if opts.no_delay:
         over.update({"DOWNLOAD_DELAY": 0, "DOWNLOAD_DELAY_JITTER": 0,
                      "AUTOTHROTTLE_ENABLED": False, "NEWSCRAWL_RETRY_BACKOFF_BASE": 0})
@@ -110,30 +122,6 @@ def build_settings(opts: CrawlOptions) -> Any:
             "ITEM_PIPELINES": pipelines,
         }, priority="cmdline")
     return settings
-
-
-def site_names(opts: CrawlOptions) -> list[str]:
-    """The site profiles of the run (``--all``: every shipped profile), in order."""
-    from crawler.profiles import SITES_DIR
-
-    names = [*([opts.site] if opts.site else []), *opts.sites]
-    if opts.all_sites:
-        names += sorted(p.stem for p in SITES_DIR.glob("*.yaml"))
-    return list(dict.fromkeys(names))
-
-
-def base_url_of(opts: CrawlOptions, site: str, sites: list[str]) -> str:
-    """``--base-url URL`` (one site) or the ``--base-url SITE=URL`` given for ``site``."""
-    for value in [*([opts.base_url] if opts.base_url else []), *opts.base_urls]:
-        name, sep, url = value.partition("=")
-        if sep and "://" not in name:
-            if name == site:
-                return url
-        elif len(sites) == 1:
-            return value
-        else:
-            raise UsageError("--base-url: with several sites give SITE=URL for each")
-    return ""
 
 
 def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any], list[str]]:
@@ -164,54 +152,6 @@ def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any], list[str]]
     return SiteSpider, {}, sites
 
 
-def _join_distributed(settings: Any, opts: CrawlOptions, sites: list[str]) -> str:
-    """The shared run this worker joins (or starts); raises RedisUnavailable."""
-    from redis.exceptions import RedisError
-
-    from crawler.distributed.run import join_run, run_name, worker_id
-    from crawler.distributed.scheduler import redis_client
-    from crawler.distributed.server import RedisUnavailable, redact_url
-    from crawler.extensions.runrecord import new_run_id
-
-    url = settings.get("NEWSCRAWL_REDIS_URL")
-    name = run_name(sites, " ".join(base_url_of(opts, s, sites) for s in sites),
-                    settings.get("NEWSCRAWL_DISCOVER"))
-    client = redis_client(url)
-    try:
-        run_id = join_run(client, settings.get("NEWSCRAWL_REDIS_PREFIX"), name,
-                          new_run_id(sites[0] if len(sites) == 1 else f"{len(sites)}-sites"),
-                          stale_after=settings.getfloat("NEWSCRAWL_REDIS_LEASE_TIMEOUT"),
-                          ttl=settings.getint("NEWSCRAWL_REDIS_KEY_TTL"))
-    except RedisError as exc:
-        raise RedisUnavailable(f"Redis at {redact_url(url)} unavailable: {exc}") from exc
-    finally:
-        client.close()
-    settings.setdict({"NEWSCRAWL_RUN_NAME": name, "NEWSCRAWL_RUN_SITES": sites,
-                      "NEWSCRAWL_WORKER_ID": worker_id()}, priority="cmdline")
-    logger.info("worker %s joins distributed run %s (%s)", worker_id(), run_id,
-                redact_url(url))
-    return run_id
-
-
-def site_settings(settings: Any, opts: CrawlOptions, site: str, sites: list[str],
-                  run_id: str) -> Any:
-    """One crawler's settings: its site, its base URL, its run record id, its share of
-    the extraction workers when several sites run in this process."""
-    from crawler.workers import worker_count
-
-    own = settings.copy()
-    over: dict[str, Any] = {"NEWSCRAWL_SITE": site,
-                            "NEWSCRAWL_BASE_URL": base_url_of(opts, site, sites)}
-    worker = settings.get("NEWSCRAWL_WORKER_ID")
-    if len(sites) > 1 or worker:
-        over["NEWSCRAWL_RUN_RECORD_ID"] = "/".join(p for p in (run_id, site, worker) if p)
-    if len(sites) > 1:
-        over["NEWSCRAWL_WORKERS"] = max(1, worker_count(settings.getint("NEWSCRAWL_WORKERS"))
-                                        // len(sites))
-    own.setdict(over, priority="cmdline")
-    return own
-
-
 def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
     """Run one crawl to its end in this process (one crawler per site); the exit code."""
     from crawler.distributed.server import RedisUnavailable
@@ -224,49 +164,73 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
     except UsageError as exc:
         print(f"newscrawl crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    names = {site: profile_name(site) for site in sites}
     try:
         uri = resolve_uri(settings.get("MONGO_URI") or None)
         client, db = connect(uri, settings.get("MONGO_DATABASE") or None)
     except DatabaseUnavailable as exc:
         print(f"newscrawl crawl: {exc}", file=sys.stderr)
+        for name in [*names.values()] or ["urls"]:
+            _finish(settings, None, RunSummary(site=name, run_id=None, status="failed",
+                                               exit_code=EXIT_FAILURE, error=str(exc)))
         return EXIT_FAILURE
-    lock = _lock_job(settings.get("JOBDIR")) if opts.job else None
-    if opts.job and lock is None:
-        print(f"newscrawl crawl: job {opts.job!r} is already running "
-              f"({settings.get('JOBDIR')})", file=sys.stderr)
+    try:
+        lock = _lock_job(settings.get("NEWSCRAWL_JOB_DIR")) if opts.job else None
+    except OSError as exc:
+        print(f"newscrawl crawl: job directory not writable: {exc}", file=sys.stderr)
         client.close()
         return EXIT_FAILURE
+    if opts.job and lock is None:
+        print(f"newscrawl crawl: locked: job {opts.job!r} is already running "
+              f"({settings.get('NEWSCRAWL_JOB_DIR')})", file=sys.stderr)
+        client.close()
+        return EXIT_LOCKED
     settings.setdict({"MONGO_URI": uri, "MONGO_DATABASE": db.name}, priority="cmdline")
+    leases: list[RunLease] = []
+    crawlers: dict[str, Any] = {}  # site -> its crawler, once built
     try:
         if settings.get("NEWSCRAWL_REDIS_URL"):
-            run_id = _join_distributed(settings, opts, sites)
+            run_id = join_distributed(settings, opts, sites)
         else:
-            run_id = new_run_id(sites[0] if len(sites) == 1 else
+            run_id = new_run_id(names[sites[0]] if len(sites) == 1 else
                                 f"{len(sites)}-sites" if sites else "urls")
+            # A local run holds each site's lease; the workers of a distributed run share
+            # theirs through Redis instead.
+            for site in sites:
+                lease = _take_lease(opts, names[site], settings, db, run_id,
+                                    lambda key, site=site: _stop_crawl(crawlers.get(site), key))
+                if isinstance(lease, str):
+                    print(f"newscrawl crawl: locked: {lease}", file=sys.stderr)
+                    logger.error("run lease: %s", lease)
+                    return EXIT_LOCKED
+                if lease is not None:
+                    leases.append(lease)
+        settings.set("NEWSCRAWL_RUN_ID", run_id, priority="cmdline")
+        logger.info("crawl %s into %s/%s", run_id, redact_uri(uri), db.name)
+        return _run_crawlers(settings, opts, spidercls, spider_kwargs, sites, names, run_id,
+                             db, out, crawlers)
     except RedisUnavailable as exc:
         print(f"newscrawl crawl: {exc}", file=sys.stderr)
-        client.close()
         return EXIT_FAILURE
-    settings.set("NEWSCRAWL_RUN_ID", run_id, priority="cmdline")
-    logger.info("crawl %s into %s/%s", run_id, redact_uri(uri), db.name)
-    try:
-        return _run_crawlers(settings, opts, spidercls, spider_kwargs, sites, run_id, db, out)
     finally:
+        for lease in leases:
+            lease.release()
         client.close()
         if lock is not None:
             lock.close()
 
 
 def _run_crawlers(settings: Any, opts: CrawlOptions, spidercls: type,
-                  spider_kwargs: dict[str, Any], sites: list[str], run_id: str, db: Any,
-                  out: TextIO) -> int:
+                  spider_kwargs: dict[str, Any], sites: list[str], names: dict[str, str],
+                  run_id: str, db: Any, out: TextIO, crawlers: dict[str, Any]) -> int:
+    """One crawler per site (or the URL list's) in one CrawlerProcess; the worst exit code.
+    ``crawlers`` is filled as they are built (the lease callbacks stop them by site)."""
     from scrapy.crawler import Crawler, CrawlerProcess
 
     from crawler.extensions.monitor import outcome
     from crawler.extensions.runrecord import complete_run
 
     failures: dict[str, list[str]] = {}
-    crawlers: dict[str, Any] = {}
     try:
         process = CrawlerProcess(settings)
         for i, site in enumerate(sites or [""]):
@@ -283,6 +247,7 @@ def _run_crawlers(settings: Any, opts: CrawlOptions, spidercls: type,
         failures.setdefault(sites[0] if sites else "", []).append(f"{type(exc).__name__}: {exc}")
     codes = []
     for site in sites or [""]:
+        name = names.get(site, "urls")
         crawler = crawlers.get(site)
         stats: dict[str, Any] = {}
         if crawler is not None:
@@ -291,25 +256,71 @@ def _run_crawlers(settings: Any, opts: CrawlOptions, spidercls: type,
             except (RuntimeError, AttributeError):  # the crawl never started
                 stats = {}
         reason = stats.get("finish_reason")
+        record = stats.get("run/record") or (
+            crawler.settings.get("NEWSCRAWL_RUN_RECORD_ID") if crawler else None) or run_id
         errors = failures.get(site) or []
-        label = f"{site}: " if len(sites) > 1 else ""
+        label = f"{name}: " if len(sites) > 1 else ""
         if errors or reason is None:
             error = "; ".join(errors) or "the crawl did not run"
             print(f"newscrawl crawl: {label}failed: {error}", file=sys.stderr)
-            record = (crawler.settings.get("NEWSCRAWL_RUN_RECORD_ID") if crawler else None)
-            complete_run(db, record or run_id, status="failed" if reason is None else "crashed",
-                         finish_reason=reason or "exception", stats=stats or None,
-                         error=error, exit_code=EXIT_FAILURE)
+            status = "failed" if reason is None else "crashed"
+            complete_run(db, record, status=status, finish_reason=reason or "exception",
+                         stats=stats or None, error=error, exit_code=EXIT_FAILURE)
+            _finish(settings, db, RunSummary.from_stats(name, record, status, EXIT_FAILURE,
+                                                        stats, error))
             codes.append(EXIT_FAILURE)
             continue
         status, code = outcome(stats, reason)
-        print_summary(out, stats.get("run/record") or run_id, stats, status)
+        print_summary(out, record, stats, status)
         if reason == "redis_unavailable":
             print(f"newscrawl crawl: {label}stopped: Redis became unavailable "
                   f"({stats.get('redis/error')}); run the same command again to finish",
                   file=sys.stderr)
+        _finish(settings, db, RunSummary.from_stats(name, record, status, code, stats))
         codes.append(code)
     return min(codes, key=SEVERITY.index) if codes else EXIT_FAILURE
+
+
+def _finish(settings: Any, db: Any, summary: RunSummary) -> None:
+    """Notifications and metrics (crawler/ops), after the reactor has stopped."""
+    from crawler.ops.afterrun import finish_run
+
+    finish_run(settings, summary, db)
+
+
+def _take_lease(opts: CrawlOptions, site_name: str, settings: Any, db: Any, run_id: str,
+                on_lost: Any) -> RunLease | str | None:
+    """The run's lease (None: not used), or the message saying who holds it."""
+    from pymongo.errors import PyMongoError
+
+    from crawler.runlease import LeaseHeld, RunLease, lease_key
+
+    if not settings.getbool("NEWSCRAWL_RUN_LEASE"):
+        return None
+    lease = RunLease(db, lease_key(site_name, opts.job), run_id,
+                     settings.getfloat("NEWSCRAWL_RUN_LEASE_TTL"), on_lost=on_lost)
+    try:
+        lease.acquire()
+    except LeaseHeld as exc:
+        return str(exc)
+    except PyMongoError as exc:
+        return f"could not take the run lease {lease.key}: {exc}"
+    lease.start()
+    return lease
+
+
+def _stop_crawl(crawler: Any, key: str) -> None:
+    """From the lease thread: close the spider on the reactor thread (``lease_lost``)."""
+    from scrapy.utils.defer import deferred_from_coro
+    from twisted.internet import reactor
+
+    def stop() -> None:
+        engine = getattr(crawler, "engine", None)
+        if engine is not None and engine.spider is not None:
+            crawler.stats.set_value("lease/lost", key)
+            deferred_from_coro(engine.close_spider_async(reason="lease_lost"))
+
+    reactor.callFromThread(stop)
 
 
 def _lock_job(jobdir: str) -> TextIO | None:

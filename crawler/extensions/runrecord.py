@@ -130,15 +130,14 @@ class RunRecord:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         s = crawler.settings
-        self.run_id = s.get("NEWSCRAWL_RUN_ID") or new_run_id(s.get("NEWSCRAWL_SITE", ""))
+        # Named after the spider's site (a profile's ``name``, never its path) once it opens.
+        self.run_id: str = s.get("NEWSCRAWL_RUN_ID")
         # One record per crawler: a run of several sites, or of several distributed
         # workers, has one per site and worker, each linked to the run by ``run_id``.
-        self.record_id = s.get("NEWSCRAWL_RUN_RECORD_ID") or self.run_id
+        self.record_id: str = s.get("NEWSCRAWL_RUN_RECORD_ID")
         self.client: Any = None
         self.db: Database | None = None
         self._cpu_at_open = 0.0
-        crawler.stats.set_value("run/id", self.run_id)
-        crawler.stats.set_value("run/record", self.record_id)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecord:
@@ -150,6 +149,11 @@ class RunRecord:
         return ext
 
     async def spider_opened(self, spider: Spider) -> None:
+        if not self.run_id:
+            self.run_id = new_run_id(getattr(spider, "site_name", "") or spider.name)
+        self.record_id = self.record_id or self.run_id
+        self.crawler.stats.set_value("run/id", self.run_id)
+        self.crawler.stats.set_value("run/record", self.record_id)
         self._cpu_at_open = process_cpu_seconds()
         await asyncio.to_thread(self._open, spider)
 
@@ -164,14 +168,14 @@ class RunRecord:
                 "_id": self.record_id, "run_id": self.run_id,
                 "worker": s.get("NEWSCRAWL_WORKER_ID") or None,
                 "distributed": bool(s.get("NEWSCRAWL_REDIS_URL")),
-                "site": getattr(spider, "site_name", "") or s.get("NEWSCRAWL_SITE", ""),
+                "site": getattr(spider, "site_name", "") or spider.name,
                 "spider": spider.name,
                 "arguments": mongo_safe(s.getdict("NEWSCRAWL_RUN_ARGS")
                                         or getattr(spider, "arguments", {})),
                 "base_url": getattr(spider, "base_url", ""),
                 # The site's politeness as this crawler applied it (profile overrides).
                 "politeness": {key: s.get(key) for key in POLITENESS},
-                "job": s.get("JOBDIR") or None,
+                "job": s.get("NEWSCRAWL_JOB") or None,
                 "started_at": datetime.now(UTC),
                 "status": "running", "pid": os.getpid(), "host": socket.gethostname(),
             })
