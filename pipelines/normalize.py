@@ -1,7 +1,9 @@
 """Give each article its canonical URL and keep every URL variant seen as an alias.
 
 The canonical URL is the page's own ``rel=canonical`` when it points into the same site
-(the profile's domains or the host that served the page), otherwise the cleaned fetched URL.
+(the profile's domains or the host that served the page), otherwise the cleaned fetched URL;
+under a profile's ``url_params`` an article URL is reduced to its identity parameters
+(:mod:`crawler.urlidentity`), and the variants are kept as aliases.
 """
 
 from __future__ import annotations
@@ -13,44 +15,47 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.items import ArticleItem
-from crawler.profiles import ProfileError, load_profile
-from crawler.urls import canonicalize, host_of, in_domains
+from crawler.profiles import ProfileError, SiteProfile, load_profile
+from crawler.urls import canonicalize as plain_canonical
+from crawler.urls import host_of, in_domains
 
 
 class NormalizePipeline:
     def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
-        self._domains: dict[str, tuple[str, ...]] = {}
+        self._profiles: dict[str, SiteProfile | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler.stats)
 
-    def site_domains(self, site: str) -> tuple[str, ...]:
-        if site not in self._domains:
+    def profile(self, site: str) -> SiteProfile | None:
+        if site not in self._profiles:
             try:
-                self._domains[site] = load_profile(site).allowed_domains
+                self._profiles[site] = load_profile(site)
             except ProfileError:
-                self._domains[site] = ()
-        return self._domains[site]
+                self._profiles[site] = None
+        return self._profiles[site]
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         fetched = [u for u in (item.url, item.request_url) if u]
-        domains = (*self.site_domains(item.site), *(host_of(u) for u in fetched))
+        profile = self.profile(item.site)
+        identity = profile.canonical if profile is not None else plain_canonical
+        domains = (*(profile.allowed_domains if profile else ()), *(host_of(u) for u in fetched))
         page_canonical = urljoin(item.url, item.page_canonical) if item.page_canonical else ""
         if page_canonical and urlsplit(page_canonical).scheme in ("http", "https") and (
                 in_domains(page_canonical, domains)):
-            canonical = canonicalize(page_canonical)
+            canonical = identity(page_canonical)
             self.stats.inc_value("normalize/page_canonical")
             fetched.append(page_canonical)
         else:
-            canonical = canonicalize(item.url)
+            canonical = identity(item.url)
             if page_canonical:
                 self.stats.inc_value("normalize/offsite_canonical")
         variants = [*fetched, *item.aliases]
         aliases = [canonical]
         for url in variants:
-            aliases += [url, canonicalize(url)]
+            aliases += [url, plain_canonical(url), identity(url)]
         item.canonical_url = canonical
         item.aliases = list(dict.fromkeys(aliases))
         return item

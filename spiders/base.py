@@ -56,6 +56,10 @@ class ExtractingSpider(scrapy.Spider):
     def is_known(self, canonical_url: str) -> bool:
         return False
 
+    def canonical(self, url: str) -> str:
+        """The URL the frontier, the dedup and storage know ``url`` by."""
+        return canonicalize(url)
+
     # --- requests ----------------------------------------------------------------------
     def make_request(self, url: str, kind: str, callback: Any, *, hops: int = 0,
                      priority: int = 0, headers: dict[str, str] | None = None,
@@ -64,7 +68,7 @@ class ExtractingSpider(scrapy.Spider):
 
         ``dont_filter``: deduplication is the frontier's job (see crawler.discovery.frontier).
         """
-        canonical = canonicalize(url)
+        canonical = self.canonical(url)
         if not self.frontier.claim(canonical):
             return None
         full_meta = {"nc_kind": kind, "nc_hops": hops, "nc_run": self.frontier.token,
