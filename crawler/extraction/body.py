@@ -289,7 +289,7 @@ def body_range(tree: HtmlElement, containers: tuple[str, ...], starts: tuple[str
         run = iter(parent) if parent is not None else iter(())
     else:
         return None
-    holder = etree.Element("div")
+    holder = lxml.html.Element("div")
     for el in run:
         if el in blocked:
             break
