@@ -15,8 +15,13 @@ from crawler.extraction.body import body_range
 from crawler.extraction.core import extract
 from crawler.extraction.dates import page_text_date, parse_text_date
 from crawler.extraction.options import ExtractOptions
-from crawler.profiles import SITES_DIR, ProfileError, available_profiles, load_profile, \
-    parse_profile
+from crawler.profiles import (
+    SITES_DIR,
+    ProfileError,
+    available_profiles,
+    load_profile,
+    parse_profile,
+)
 from crawler.urls import canonicalize
 
 BASE: dict[str, Any] = {"name": "oldsite", "base_url": "https://old.example",
@@ -160,7 +165,8 @@ def test_a_byline_of_credits_only_means_no_author() -> None:
         page = PAGE.replace("By Ann Lee, Jo Park and Gazette Staff", byline)
         result = extract(page, ExtractOptions(
             url="https://old.example/news/index?page=article&id=3f2a9c", profile=p))
-        assert result.ok and result.authors == [] and result.provenance["authors"] == "profile:authors"
+        assert result.ok and result.authors == []
+        assert result.provenance["authors"] == "profile:authors"
 
 
 def test_body_range_variants() -> None:

@@ -72,7 +72,8 @@ def format_themes(rows: list[ThemeTiming]) -> str:
     out = ["extraction CPU ms/page by theme (one process, fresh): "
            "theme, profile, pages, articles, all, warm, first page, all vs newspaper"]
     for r in rows:
-        out.append(f"  {r.theme:<10} {r.profile or '(generic path)':<22} {r.pages:>4} {r.articles:>4} "
+        name = r.profile or "(generic path)"
+        out.append(f"  {r.theme:<10} {name:<22} {r.pages:>4} {r.articles:>4} "
                    f"{r.ms_per_page:>8.2f} {r.warm_ms_per_page:>8.2f} {r.first_ms:>8.1f} "
                    f"{r.ms_per_page / reference:>6.2f}x")
     return "\n".join(out)
