@@ -1,9 +1,12 @@
 """Site profiles: everything newscrawl knows about a site, as data.
 
-A profile is a YAML file in ``crawler/sites/`` (or any path).  It is validated when loaded:
-unknown keys, bad regular expressions, bad selectors and missing start URLs are errors
-that name the file and the key.  Paths in ``start_urls``, ``sitemaps`` and ``feeds`` are
-relative to ``base_url``; ``with_base_url`` points a profile at a mirror or copy of the site.
+A profile is a YAML file in ``crawler/sites/`` (or any path).  It is validated when loaded
+against ``crawler/schema/profile.schema.json`` (keys and types), then its regular
+expressions and CSS selectors (the schema's ``x-regex``/``x-css`` values) are compiled; the
+first problem is an error naming the file and the key.  Every regex is matched against one
+form of a URL (:func:`crawler.urls.match_form`).  Paths in ``start_urls``, ``sitemaps`` and
+``feeds`` are relative to ``base_url``; ``with_base_url`` points a profile at a mirror or
+copy of the site.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 from parsel import Selector
+
+from crawler.urls import match_form
 
 SITES_DIR = Path(__file__).parent / "sites"
 RELATED_LABELS = ("related", "latest", "must_read", "recommended")
@@ -136,15 +141,8 @@ POLITENESS_KEYS = {
 
 
 def _matches(patterns: tuple[str, ...], url: str) -> bool:
-    return any(re.search(p, match_form(url)) for p in patterns)
-
-
-def match_form(url: str) -> str:
-    """The one form every profile regex is matched against: the path and the query string
-    exactly as written (parameters in their order, no scheme, host or fragment), as an
-    address bar shows them after the host: ``/news/index?page=article&id=3f2a``."""
-    parts = urlsplit(url)
-    return parts.path + ("?" + parts.query if parts.query else "")
+    form = match_form(url)
+    return any(re.search(p, form) for p in patterns)
 
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "profile.schema.json"

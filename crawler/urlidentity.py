@@ -13,11 +13,12 @@ always an address the site answers: :func:`refetch_url` says what to fetch again
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawler.urls import canonicalize
+from crawler.urls import canonicalize, match_form
 
 if TYPE_CHECKING:
     from crawler.profiles import SiteProfile, UrlParams
@@ -38,9 +39,9 @@ def reduce_query(url: str, params: UrlParams) -> str:
 @lru_cache(maxsize=8192)
 def _canonical(url: str, article_url: tuple[str, ...], exclude: tuple[str, ...],
                params: UrlParams) -> str:
-    from crawler.profiles import _matches
-
-    if not _matches(article_url, url) or _matches(exclude, url):
+    form = match_form(url)
+    if not any(re.search(p, form) for p in article_url) or any(
+            re.search(p, form) for p in exclude):
         return canonicalize(url)
     return canonicalize(reduce_query(url, params))
 

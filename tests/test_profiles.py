@@ -16,6 +16,7 @@ from crawler.extraction.core import extract
 from crawler.extraction.dates import page_text_date, parse_text_date
 from crawler.extraction.options import ExtractOptions
 from crawler.profiles import (
+    RELATED_LABELS,
     SITES_DIR,
     ProfileError,
     available_profiles,
@@ -72,6 +73,8 @@ def test_every_shipped_profile_validates_and_the_schema_documents_every_key() ->
         load_profile(name)
     keys = set(yaml.safe_load(schema)["properties"])
     keys |= set(yaml.safe_load(schema)["properties"]["fields"]["properties"])
+    labels = yaml.safe_load(schema)["properties"]["related"]["items"]["properties"]["label"]
+    assert tuple(labels["enum"]) == RELATED_LABELS
     assert not {k for k in keys if f"`{k}`" not in docs and f"`{k}." not in docs}
 
 

@@ -11,7 +11,7 @@ from parsel import Selector
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
 from crawler.discovery.dates import parse_date
-from crawler.profiles import match_form
+from crawler.urls import canonicalize, match_form
 
 _IGNORED = tuple("." + e for e in IGNORED_EXTENSIONS)
 # How far up from a link to look for the date of the teaser it belongs to.
@@ -58,7 +58,7 @@ def _teaser_date(a: Selector, url: str, base_url: str,
     date cannot be attributed and None is returned.
     """
     el = a.root
-    own = urlsplit(url).path.rstrip("/")
+    own = canonicalize(url)
     for _ in range(_DATE_ANCESTORS):
         el = el.getparent()
         if el is None:
@@ -68,7 +68,7 @@ def _teaser_date(a: Selector, url: str, base_url: str,
             continue
         for href in el.xpath(".//a/@href"):
             other = urljoin(base_url, str(href))
-            if is_article(other) and urlsplit(other).path.rstrip("/") != own:
+            if is_article(other) and canonicalize(other) != own:
                 return None
         value = str(times[0]).strip()
         return value if parse_date(value) else None
