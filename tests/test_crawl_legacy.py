@@ -114,3 +114,13 @@ def test_crawl_meets_the_targets_with_a_profile_written_from_the_docs(
     assert manifest["robots_status"] == 404 and not manifest["sitemaps"]
     assert not {canonicalize(n["url"]) for n in manifest["non_articles"]} & {
         d["canonical_url"] for d in docs}
+
+    # A refresh re-fetches each stored article at an address the site answers (the canonical
+    # URL is a key: its path has the canonical trailing slash, its query is sorted).
+    refresh = run_crawl(mongo_db, mongo_server.uri, SITE, "--base-url", legacy_mirror.base_url,
+                        "--discover", "related", "--refresh")
+    assert refresh.code == 0, refresh.stderr[-3000:]
+    assert refresh.stat("refresh/requests") == manifest["expected_article_count"]
+    assert refresh.stat("articles/unchanged") == manifest["expected_article_count"]
+    assert refresh.stat("errors/total") == 0
+    assert mongo_db.articles.count_documents({"site": SITE}) == len(docs)
