@@ -8,39 +8,43 @@ under a profile's ``url_params`` an article URL is reduced to its identity param
 
 from __future__ import annotations
 
-from typing import Self
+from typing import TYPE_CHECKING, Self
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.items import ArticleItem
-from crawler.profiles import ProfileError, SiteProfile, load_profile
-from crawler.urls import canonicalize as plain_canonical
-from crawler.urls import host_of, in_domains
+from crawler.urls import canonicalize, host_of, in_domains
+from spiders.base import ExtractingSpider
+
+if TYPE_CHECKING:
+    from crawler.profiles import SiteProfile
 
 
 class NormalizePipeline:
-    def __init__(self, stats: StatsCollector) -> None:
+    def __init__(self, stats: StatsCollector, crawler: Crawler | None = None) -> None:
         self.stats = stats
-        self._profiles: dict[str, SiteProfile | None] = {}
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler.stats)
+        return cls(crawler.stats, crawler)
 
     def profile(self, site: str) -> SiteProfile | None:
-        if site not in self._profiles:
-            try:
-                self._profiles[site] = load_profile(site)
-            except ProfileError:
-                self._profiles[site] = None
-        return self._profiles[site]
+        """The crawling spider's profile named ``site`` (None: generic)."""
+        spider = self.crawler.spider if self.crawler is not None else None
+        return spider.profile_named(site) if isinstance(spider, ExtractingSpider) else None
+
+    def site_domains(self, site: str) -> tuple[str, ...]:
+        """The allowed domains of the crawling spider's profile named ``site``."""
+        profile = self.profile(site)
+        return profile.allowed_domains if profile is not None else ()
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         fetched = [u for u in (item.url, item.request_url) if u]
         profile = self.profile(item.site)
-        identity = profile.canonical if profile is not None else plain_canonical
+        identity = profile.canonical if profile is not None else canonicalize
         domains = (*(profile.allowed_domains if profile else ()), *(host_of(u) for u in fetched))
         page_canonical = urljoin(item.url, item.page_canonical) if item.page_canonical else ""
         if page_canonical and urlsplit(page_canonical).scheme in ("http", "https") and (
@@ -55,7 +59,7 @@ class NormalizePipeline:
         variants = [*fetched, *item.aliases]
         aliases = [canonical]
         for url in variants:
-            aliases += [url, plain_canonical(url), identity(url)]
+            aliases += [url, canonicalize(url), identity(url)]
         item.canonical_url = canonical
         item.aliases = list(dict.fromkeys(aliases))
         return item

@@ -67,13 +67,14 @@ def test_every_page_of_the_mirror_extracts_with_the_profile(legacy_mirror) -> No
         assert result.ok, (variant, result.reason)
         assert result.title == article["title"]
         assert result.authors == article["authors"], article["byline"]
-        assert result.published == article["published"][:10]
+        assert result.published_local == result.published_day == article["published"][:10]
         assert result.categories == article["categories"]
         assert result.tags == article["tags"]
         assert result.image["url"] == article["image"]["url"]
         assert result.text == article["body"]
         assert result.provenance["title"] == "profile:title"
-        assert result.provenance["published"] == "profile:published"
+        assert result.provenance["published_at"] == "profile:published"
+        assert result.provenance["published_day"] == "profile:published"
         assert {(r["url"], r["label"]) for r in result.related} == {
             (profile.canonical(r["url"]), r["label"]) for r in article["related"]}
 

@@ -13,8 +13,8 @@ import yaml
 from crawler.discovery.listings import listing_root, page_number
 from crawler.extraction.body import body_range
 from crawler.extraction.core import extract
-from crawler.extraction.dates import page_text_date, parse_text_date
 from crawler.extraction.options import ExtractOptions
+from crawler.extraction.printeddates import page_text_date, parse_text_date
 from crawler.profiles import (
     RELATED_LABELS,
     SITES_DIR,
@@ -148,14 +148,18 @@ def test_field_selectors_override_generic_extraction_with_profile_provenance() -
     assert result.ok, result.reason
     assert result.title == "Council Backs the Harbor Plan"
     assert result.authors == ["Ann Lee", "Jo Park"]
-    assert result.published == "2019-09-05T16:32:00"
+    assert result.published_local == "2019-09-05T16:32:00"
+    assert result.published_day == "2019-09-05"
+    assert result.published_at == "2019-09-05T16:32:00+00:00"
     assert result.categories == ["Local", "Schools"]
     assert result.tags == ["harbor", "council"]
     assert result.image["url"] == "https://old.example/img/harbor.jpg"
     assert result.text.startswith("The council voted") and result.text.endswith("the budget.")
     assert "ADVERTISEMENT" not in result.text and "Copyright" not in result.text
-    for name in ("title", "authors", "published", "categories", "tags", "image"):
+    for name in ("title", "authors", "categories", "tags", "image"):
         assert result.provenance[name] == f"profile:{name}"
+    assert result.provenance["published_at"] == result.provenance["published_day"] == (
+        "profile:published")
     # Generic extraction, for comparison: the <title> is the site name.
     generic = extract(PAGE, ExtractOptions(url=url))
     assert generic.title != result.title

@@ -1,157 +1,241 @@
-"""Dates printed as text ("Sept. 5, 2019", "5 September 2019 at 4:32 p.m.", "05/09/2019").
+"""Publication dates: the UTC instant, the page's own spelling, and the publisher's day.
 
-Used for a profile's ``published``/``modified`` selectors and, on pages without any date
-metadata, as the bounded last resort of the generic path: one regular expression over the
-page's text segments, in document order, instead of a date parser tried on every segment
-(htmldate's extensive search hands each plausible segment to dateparser, which costs tens of
-milliseconds a call and seconds for its first call in a process).
+A page states when it was published in up to three ways: structured instants (JSON-LD,
+``article:*`` meta, ``<time datetime>``), which may carry the publisher's UTC offset or be
+written in UTC; and the date printed for readers.  Stored are the UTC instant
+(``published_at``, for range queries), the page's own spelling (``published_local``) and the
+publisher's calendar day (``published_day``), taken from
+
+``page-offset``
+    an instant with the publisher's UTC offset (``2019-01-13T20:59:00-05:00``);
+``page-date``
+    a date or a wall time without any offset (``2019-01-13``), already the local day;
+``printed-date``
+    the date printed on the page, when every structured instant is in UTC (some CMSs write
+    UTC everywhere and print only the local date) -- accepted within a day of the UTC day;
+``utc``
+    the UTC day, when the page says neither.
+
+Without any structured date, htmldate's fast mode reads the page, then
+:mod:`crawler.extraction.printeddates` the first date printed in its text (source ``text``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any, NamedTuple
 
-from lxml import etree
+from lxml.html import HtmlElement
 
-# English month names and abbreviations, AP style included ("Sept.", "Aug.").
-_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-           "sep": 9, "oct": 10, "nov": 11, "dec": 12}
-_MONTH = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
-          r"|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-_TIME = (r"(?:,?\s+(?:at\s+)?(?P<hour>[0-2]?\d)(?::(?P<minute>[0-5]\d))?\s*"
-         r"(?P<ampm>[ap]\.?\s?m\b\.?)?)?")
-MONTH_FIRST = re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b{_TIME}", re.IGNORECASE)
-DAY_FIRST = re.compile(rf"\b{_DAY}\.?\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b{_TIME}", re.IGNORECASE)
-ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)"
-                 r"(?:[T ](?P<hour>[0-2]\d):(?P<minute>[0-5]\d))?")
-NUMERIC = re.compile(r"\b(?P<a>[0-3]?\d)[./-](?P<b>[0-3]?\d)[./-](?P<year>(?:19|20)\d\d)\b"
-                     rf"{_TIME}")
-_CHEAP_CUE = re.compile(r"(?:19|20)\d\d")
-# strptime directives as the regular expressions that find them inside a longer text.
-_DIRECTIVES = {"d": r"[0-3]?\d", "m": r"[01]?\d", "Y": r"\d{4}", "y": r"\d\d",
-               "b": r"[A-Za-z]{3,9}\.?", "B": r"[A-Za-z]{3,9}\.?", "a": r"[A-Za-z]{3,9}\.?",
-               "A": r"[A-Za-z]{3,9}", "H": r"[0-2]?\d", "I": r"[01]?\d", "M": r"[0-5]\d",
-               "S": r"[0-5]\d", "p": r"[AaPp]\.?\s?[Mm]\.?", "z": r"[+-]\d\d:?\d\d", "%": "%"}
-_SKIP_TEXT = {"script", "style", "noscript", "a", "nav", "aside", "footer", "option", "button"}
-MAX_SEGMENTS = 2000  # text segments a page-wide search reads at most
+from crawler.extraction import selectors as sel
+from crawler.extraction.jsonld import LinkedData, text_of
+from crawler.extraction.printeddates import page_text_date
+
+_TZ_COMPACT = re.compile(r"([+-]\d{2})(\d{2})$")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LOOSE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)")
+_MIN_DATE, _MAX_DATE = datetime(1990, 1, 1), datetime(2100, 1, 1)
+
+PAGE_OFFSET, PAGE_DATE, PRINTED_DATE, UTC_DAY = "page-offset", "page-date", "printed-date", "utc"
 
 
-def _iso(year: int, month: int, day: int, hour: str | None = None, minute: str | None = None,
-         ampm: str | None = None) -> str | None:
+class PublicationDates(NamedTuple):
+    published_at: str | None  # UTC, ISO 8601
+    published_local: str | None  # as the page states it
+    published_day: str | None  # YYYY-MM-DD, the publisher's calendar day
+    modified_at: str | None  # UTC, ISO 8601
+    provenance: dict[str, str]  # published_at / published_day / modified_at -> source
+
+
+def normalize_date(value: Any) -> str | None:
+    """ISO 8601 (with the page's UTC offset when it gives one), or None if unparseable."""
+    if not isinstance(value, str):
+        value = text_of(value)
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00").replace(" ", "T", 1)
+    text = _TZ_COMPACT.sub(r"\1:\2", text)
+    if _DATE_ONLY.match(text):
+        return text
     try:
-        if hour is None or (minute is None and ampm is None):
-            return date(year, month, day).isoformat()
-        h = int(hour)
-        if ampm:
-            if not 1 <= h <= 12:
-                return date(year, month, day).isoformat()
-            h = h % 12 + (12 if ampm.lower().startswith("p") else 0)
-        return datetime(year, month, day, h, int(minute or 0)).isoformat()
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = _parse_loose(value)
+        if parsed is None:
+            return None
+    return parsed.isoformat()
+
+
+def _parse_loose(value: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        pass
+    m = _LOOSE.match(value)
+    if m:
+        try:
+            return datetime.fromisoformat(f"{m[1]}T{m[2]}")
+        except ValueError:
+            return None
+    return None
+
+
+def _parse(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
 
 
-def _from_match(m: re.Match[str], day_first: bool | None = None) -> str | None:
-    groups = m.groupdict()
-    if "a" in groups:
-        a, b = int(groups["a"]), int(groups["b"])
-        if day_first is None and a <= 12 and b <= 12 and a != b:
-            return None  # 05/09/2019 without a hint: ambiguous
-        day, month = (a, b) if day_first or (day_first is None and a > 12) else (b, a)
-        return _iso(int(groups["year"]), month, day, groups.get("hour"), groups.get("minute"),
-                    groups.get("ampm"))
-    mon = groups["mon"]
-    month = int(mon) if mon.isdigit() else _MONTHS[mon[:3].lower()]
-    return _iso(int(groups["year"]), month, int(groups["day"]), groups.get("hour"),
-                groups.get("minute"), groups.get("ampm"))
-
-
-def parse_text_date(text: str, formats: Iterable[str] = (),
-                    day_first: bool | None = None) -> str | None:
-    """The first date written in ``text`` as ISO 8601 (date, or date and time), or None.
-
-    ``formats`` are strptime patterns tried first, each found anywhere inside ``text``;
-    month names match by their first three letters, so ``%b`` reads "Sept." and "September".
-    Without them: ISO dates, English month-name dates (either order, with an optional time
-    like "4:32 p.m.") and numeric dates, the latter only when unambiguous or given
-    ``day_first``.
-    """
-    text = " ".join((text or "").split())
-    if not text:
+def to_utc(value: str | None) -> str | None:
+    """The instant in UTC (ISO 8601); a date or a time without offset is read as UTC."""
+    parsed = _parse(value)
+    if parsed is None:
         return None
-    for fmt in formats:
-        value = _by_format(text, fmt)
-        if value:
-            return value
-    found = [m for rx in (ISO, MONTH_FIRST, DAY_FIRST) for m in [rx.search(text)] if m]
-    for m in sorted(found, key=lambda m: m.start()):
-        value = _from_match(m)
-        if value:
-            return value
-    m = NUMERIC.search(text)
-    return _from_match(m, day_first) if m else None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat()
 
 
-def _by_format(text: str, fmt: str) -> str | None:
-    pattern = "".join(
-        f"(?:{_DIRECTIVES.get(part[0], re.escape(part[0]))}){re.escape(part[1:])}" if i else
-        re.escape(part) for i, part in enumerate(fmt.split("%")))
-    pattern = re.sub(r"(?:\\ )+", r"\\s+", pattern)
-    for m in re.finditer(pattern, text, re.IGNORECASE):
-        value = _normalise_names(m.group(0))
-        try:
-            parsed = datetime.strptime(value, _normalise_names(_PERIOD_AFTER_NAME.sub(r"\1", fmt)))
-        except ValueError:
+class _TimeValues:
+    """The page's normalised ``<time datetime>`` values, read once when first needed."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.tree = tree
+        self._values: list[str | None] | None = None
+
+    def __call__(self) -> list[str | None]:
+        if self._values is None:
+            self._values = [normalize_date(el.get("datetime"))
+                            for el in sel.TIME_DATETIME(self.tree)]
+        return self._values
+
+
+def _time_element(tree: HtmlElement) -> str | None:
+    for el in sel.TIME_DATETIME(tree):
+        if el.get("itemprop") == "dateModified" or "updated" in (el.get("class") or ""):
             continue
-        timed = any(d in fmt for d in ("%H", "%I", "%M"))
-        return parsed.isoformat() if timed else parsed.date().isoformat()
+        value = normalize_date(el.get("datetime"))
+        if value:
+            return value
     return None
 
 
-_PERIOD_AFTER_NAME = re.compile(r"(%[bBaA])\.")
-_NAME = re.compile(r"[A-Za-z]{3,}\.?")
-_AMPM = re.compile(r"\b([AaPp])\.?\s?[Mm]\b\.?")
+def _htmldate(tree: HtmlElement, url: str, original: bool) -> tuple[str | None, str]:
+    """htmldate without its extensive search, then the page's first printed date.
 
-
-def _normalise_names(text: str) -> str:
-    """Month and day names cut to three letters without a period; "p.m." as "PM"."""
-    text = _AMPM.sub(lambda m: m.group(1).upper() + "M", text)
-    return _NAME.sub(lambda m: m.group(0).rstrip(".")[:3] if m.group(0)[:3].lower() in _NAMES
-                     else m.group(0), text)
-
-
-_NAMES = set(_MONTHS) | {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-
-
-def page_text_date(tree: etree._Element) -> str | None:
-    """The first month-name or ISO date printed in the page's own text, in document order.
-
-    Text inside links, navigation, sidebars and footers is skipped, and so is a date right
-    after a link (a teaser's date).  Bounded: at most :data:`MAX_SEGMENTS` text segments.
+    htmldate's extensive search hands every plausible text segment to dateparser (tens of
+    milliseconds a call, seconds for the first call in a process): on pages without date
+    metadata it was the slowest step of extraction.  Its fast mode plus one bounded regular
+    expression pass (:func:`crawler.extraction.printeddates.page_text_date`) finds the same
+    dates.
     """
-    seen = 0
-    for el in tree.iter(etree.Element):
-        if el.tag in _SKIP_TEXT:
+    from htmldate import find_date
+
+    try:
+        found = find_date(tree, url=url or None, original_date=original,
+                          extensive_search=False, outputformat="%Y-%m-%d")
+    except Exception:
+        found = None
+    if found:
+        return found, "htmldate"
+    return page_text_date(tree), "text"
+
+
+def _is_utc(value: str | None) -> bool:
+    parsed = _parse(value)
+    return bool(parsed and parsed.tzinfo is not None and not parsed.utcoffset())
+
+
+def _local_spelling(value: str | None, times: _TimeValues,
+                    others: list[str | None]) -> str | None:
+    """The same instant as the page writes it with its own UTC offset, if it does somewhere."""
+    if not _is_utc(value):
+        return value
+    instant = _parse(value)
+    for other in [*others, *times()]:
+        parsed = _parse(other)
+        if parsed and parsed.tzinfo and parsed.utcoffset() and parsed == instant:
+            return other
+    return value
+
+
+def printed_dates(tree: HtmlElement) -> list[date]:
+    """Dates printed for readers near the article's date line, in page order.
+
+    Publication date elements first (``itemprop=datePublished``, ``published`` classes), then
+    other ``<time>`` elements and date/byline lines; modification dates are skipped.
+    htmldate's date-expression parser reads each text.
+    """
+    from htmldate.extractors import try_date_expr
+
+    found: list[date] = []
+    for el in sel.PRINTED_DATES(tree):
+        text = el.text_content()
+        if not text or len(text) > 120:
             continue
-        prev = el.getprevious()
-        own = (el.text, prev is not None and prev.tag == "a")
-        for text, after_link in (own, *((c.tail, c.tag == "a") for c in el)):
-            if not text or not text.strip():
-                continue
-            seen += 1
-            if seen > MAX_SEGMENTS:
-                return None
-            if after_link or not _CHEAP_CUE.search(text) or _skipped(el):
-                continue
-            value = parse_text_date(text) if len(text) < 300 else None
-            if value:
-                return value
-    return None
+        value = try_date_expr(text, "%Y-%m-%d", False, _MIN_DATE, _MAX_DATE)
+        if value:
+            day = date.fromisoformat(value)
+            if day not in found:
+                found.append(day)
+    return found
 
 
-def _skipped(el: etree._Element) -> bool:
-    return any(a.tag in _SKIP_TEXT for a in el.iterancestors())
+def publisher_day(local: str | None, tree: HtmlElement) -> tuple[str | None, str | None]:
+    """``(YYYY-MM-DD, source)`` of the publisher's calendar day for the stated instant."""
+    if not local:
+        return None, None
+    if _DATE_ONLY.match(local):
+        return local, PAGE_DATE
+    parsed = _parse(local)
+    if parsed is None:
+        return None, None
+    if parsed.tzinfo is None:
+        return parsed.date().isoformat(), PAGE_DATE
+    if parsed.utcoffset():
+        return parsed.date().isoformat(), PAGE_OFFSET
+    utc_day = parsed.date()
+    for day in printed_dates(tree):
+        if abs(day - utc_day) <= timedelta(days=1):
+            return day.isoformat(), PRINTED_DATE
+    return utc_day.isoformat(), UTC_DAY
+
+
+def publication_dates(tree: HtmlElement, url: str, ld: LinkedData,
+                      meta: dict[str, list[str]]) -> PublicationDates:
+    """Published and modified dates in the trust order JSON-LD, meta, ``<time>``, htmldate."""
+    prov: dict[str, str] = {}
+
+    def first_meta(keys: tuple[str, ...]) -> tuple[str | None, str | None]:
+        for key in keys:
+            if meta.get(key):
+                return meta[key][0], f"meta:{key}"
+        return None, None
+
+    published, src = normalize_date(ld.get("datePublished") or ld.get("dateCreated")), "json-ld"
+    if not published:
+        raw, src = first_meta(sel.META_PUBLISHED)
+        published = normalize_date(raw)
+    if not published:
+        published, src = _time_element(tree), "time"
+    if not published:
+        published, src = _htmldate(tree, url, original=True)
+    times = _TimeValues(tree)
+    local = _local_spelling(published, times, [normalize_date(v) for v in
+                                               meta.get("article:published_time", [])])
+    if local and src:
+        prov["published_at"] = src
+    day, day_src = publisher_day(local, tree)
+    if day and day_src:
+        prov["published_day"] = day_src
+
+    modified, src = normalize_date(ld.get("dateModified")), "json-ld"
+    if not modified:
+        raw, src = first_meta(sel.META_MODIFIED)
+        modified = normalize_date(raw)
+    if modified and src:
+        prov["modified_at"] = src
+    return PublicationDates(to_utc(local), local, day, to_utc(modified), prov)

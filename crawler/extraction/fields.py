@@ -17,8 +17,8 @@ from lxml import etree
 
 from crawler.extraction.authors import clean_authors
 from crawler.extraction.body import css
-from crawler.extraction.dates import parse_text_date
-from crawler.extraction.metadata import normalize_date
+from crawler.extraction.dates import normalize_date, publisher_day, to_utc
+from crawler.extraction.printeddates import parse_text_date
 from crawler.extraction.titles import clean_space
 from crawler.profiles import FieldSelectors, split_attribute
 
@@ -79,7 +79,8 @@ def _image(tree: etree._Element, url: str, selectors: tuple[str, ...]) -> str | 
 
 
 def profile_fields(tree: etree._Element, url: str, fields: FieldSelectors) -> dict[str, Any]:
-    """The fields the profile's selectors found on this page (absent: not found)."""
+    """The fields the profile's selectors found on this page (absent: not found), by the
+    profile's names (``published``, ``modified``, ...)."""
     out: dict[str, Any] = {}
     if fields.title:
         title = next((t for t in _matches(tree, fields.title) if t), None)
@@ -106,3 +107,25 @@ def profile_fields(tree: etree._Element, url: str, fields: FieldSelectors) -> di
         if image:
             out["image"] = {"url": image, "caption": None}
     return out
+
+
+def apply_fields(meta: dict[str, Any], provenance: dict[str, str], tree: etree._Element,
+                 url: str, fields: FieldSelectors) -> None:
+    """Override ``meta`` (the extraction result's fields) with what the selectors found.
+
+    ``published`` sets the page's own spelling, its UTC instant and the publisher's day (a
+    date printed without a time is that day); ``modified`` the UTC modification time.
+    """
+    for name, value in profile_fields(tree, url, fields).items():
+        source = f"profile:{name}"
+        if name == "published":
+            meta["published_local"] = value
+            meta["published_at"] = to_utc(value)
+            meta["published_day"] = publisher_day(value, tree)[0]
+            provenance.update(published_at=source, published_day=source)
+        elif name == "modified":
+            meta["modified_at"] = to_utc(value)
+            provenance["modified_at"] = source
+        else:
+            meta[name] = value
+            provenance[name] = source
