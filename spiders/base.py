@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import scrapy
@@ -13,7 +13,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.discovery.dates import parse_date
 from crawler.discovery.frontier import Frontier
-from crawler.items import ArticleItem, RelatedLink
+from crawler.items import ArticleItem
 from crawler.resume.spider import JournalledSpider
 from crawler.urls import canonicalize
 from crawler.workers import ExtractionPool
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
+    from crawler.extraction.result import ExtractionResult
     from crawler.profiles import SiteProfile
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,10 @@ class ExtractingSpider(JournalledSpider, scrapy.Spider):
 
     def is_known(self, canonical_url: str) -> bool:
         return False
+
+    def profile_named(self, site: str) -> SiteProfile | None:
+        """The profile this spider crawls under the name ``site`` (None: generic)."""
+        return None
 
     # --- requests ----------------------------------------------------------------------
     def make_request(self, url: str, kind: str, callback: Any, *, hops: int = 0,
@@ -110,41 +115,21 @@ class ExtractingSpider(JournalledSpider, scrapy.Spider):
 
     # --- extraction --------------------------------------------------------------------
     async def extract(self, response: Response, profile: SiteProfile | None
-                      ) -> dict[str, Any]:
+                      ) -> ExtractionResult:
         ctype = response.headers.get(b"Content-Type")
         return await self.pool.extract(response.body, response.url, profile,
                                        ctype.decode("latin-1") if ctype else None)
 
-    def build_item(self, response: Response, data: dict[str, Any], site: str) -> ArticleItem:
-        chain = list(response.meta.get("redirect_urls") or [])
+    def build_item(self, response: Response, result: ExtractionResult, site: str
+                   ) -> ArticleItem:
         headers = response.headers
         etag = headers.get(b"ETag")
         last_modified = headers.get(b"Last-Modified")
-        related = [RelatedLink(url=r.get("url", ""), text=r.get("text") or "",
-                               label=r.get("label") or "related",
-                               position=int(r.get("position") or 0))
-                   for r in data.get("related") or [] if r.get("url")]
-        return ArticleItem(
-            url=response.url, site=site,
-            request_url=chain[0] if chain else response.url,
-            aliases=[u for u in chain if u != response.url],
-            page_canonical=data.get("canonical_url") or "",
-            title=data.get("title") or "", description=data.get("description") or "",
-            authors=list(data.get("authors") or []),
-            published_at=data.get("published"), modified_at=data.get("modified"),
-            language=data.get("language"), categories=list(data.get("categories") or []),
-            tags=list(data.get("tags") or []), image=data.get("image"),
-            site_name=data.get("site_name") or "", text=data.get("text") or "",
-            body_markdown=data.get("markdown") or "", word_count=data.get("word_count") or 0,
-            content_hash=data.get("content_hash") or "", minhash=data.get("minhash") or [],
-            related=related, provenance=dict(data.get("provenance") or {}),
-            page_type=data.get("page_type") or "other",
-            reject_reason=None if data.get("ok") else (data.get("reason") or "extract_failed"),
-            http={"status": response.status,
-                  "etag": etag.decode("latin-1") if etag else None,
-                  "last_modified": last_modified.decode("latin-1") if last_modified else None},
-            fetched_at=datetime.now(UTC).isoformat(),
-        )
+        return ArticleItem.from_extraction(
+            result, site=site, url=response.url,
+            redirects=response.meta.get("redirect_urls"), status=response.status,
+            etag=etag.decode("latin-1") if etag else None,
+            last_modified=last_modified.decode("latin-1") if last_modified else None)
 
     def within_budget(self) -> bool:
         """False once ``--max-articles`` items were handed on (pages still in flight when

@@ -22,7 +22,7 @@ from crawler.discovery.feeds import parse_feed
 from crawler.discovery.frontier import KnownArticles, StoredArticle, open_database
 from crawler.discovery.listings import listing_root, page_links, page_number
 from crawler.discovery.sitemaps import SitemapRejected, parse_sitemap, sitemaps_from_robots
-from crawler.profiles import POLITENESS_KEYS, load_profile
+from crawler.profiles import POLITENESS_KEYS, SiteProfile, load_profile
 from crawler.urls import canonicalize, in_domains
 from spiders.base import ExtractingSpider, as_bool, parse_since
 
@@ -91,6 +91,9 @@ class SiteSpider(ExtractingSpider):
             s.set(POLITENESS_KEYS[key], value, priority="spider")
         s.set("NEWSCRAWL_SITE", profile.name, priority="spider")
         self.setup(crawler)
+
+    def profile_named(self, site: str) -> SiteProfile | None:
+        return self.profile if site == self.profile.name else None
 
     # --- what the database knows -------------------------------------------------------
     def is_known(self, canonical_url: str) -> bool:
@@ -202,20 +205,20 @@ class SiteSpider(ExtractingSpider):
             stats.inc_value("refresh/not_modified")
             return
         self.frontier.claim(canonicalize(response.url))
-        data = await self.extract(response, self.profile)
-        if data.get("canonical_url"):
-            self.frontier.claim(canonicalize(data["canonical_url"]))
+        result = await self.extract(response, self.profile)
+        if result.page_canonical:
+            self.frontier.claim(canonicalize(result.page_canonical))
         hops = response.meta.get("nc_hops", 0)
         if "related" in self.modes and hops < self.max_depth:
-            for link in data.get("related") or []:
+            for link in result.related:
                 req = self.consider_article(link.get("url", ""), hops=hops + 1)
                 if req is not None:
                     stats.inc_value("discovery/from_related")
                     yield req
-        if data.get("ok") and self.before_since(data.get("published")):
+        if result.ok and self.before_since(result.published_at):
             stats.inc_value("articles/before_since")
             return
-        item = self.take(self.build_item(response, data, self.site_name))
+        item = self.take(self.build_item(response, result, self.site_name))
         if item is not None:
             yield item
 

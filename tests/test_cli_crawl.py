@@ -98,3 +98,20 @@ def test_a_job_directory_that_cannot_be_created_is_a_failure(mongo_db, mongo_ser
     assert proc.returncode == EXIT_FAILURE
     assert "job directory not writable" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_profile_path_and_extract_settings(generic_mirror, mongo_db, mongo_server,
+                                           tmp_path) -> None:
+    """A profile given as a path names the run by its ``name``; ``-s`` reaches the workers."""
+    profile = tmp_path / "copy-of-the-profile.yaml"
+    profile.write_text((REPO / "crawler" / "sites" / "wpgeneric.yaml").read_text())
+    result = run_crawl(mongo_db, mongo_server.uri, str(profile), "--base-url",
+                       generic_mirror.base_url, "--discover", "feeds",
+                       "-s", "NEWSCRAWL_EXTRACT_MIN_WORDS=100000")
+    assert result.run is not None, result.stderr[-3000:]
+    assert result.run["_id"].startswith("wpgeneric-") and result.run["site"] == "wpgeneric"
+    assert str(tmp_path) not in result.run["_id"]
+    articles = len(generic_mirror.manifest["articles"])
+    assert result.stat("extract/failed/empty_body") == articles, result.stats
+    assert result.stat("extract/ok") == 0
+    assert mongo_db.articles.count_documents({}) == 0

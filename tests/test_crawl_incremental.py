@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 from crawler.cli import EXIT_OK
 from crawler.urls import canonicalize
 from tests.crawlutil import hits_since, manifest_articles, originals, run_crawl
-
-SITE = "russianstudiesromania"
+from tests.factories import SITE
 
 
 def test_new_revision_refetches_the_changed_article_and_finds_the_new_one(

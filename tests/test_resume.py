@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from crawler.cli import EXIT_OK
 from tests.crawlutil import REPO, assert_all_found, crawl_command, crawl_env, manifest_articles
+from tests.factories import SITE
 
-SITE = "russianstudiesromania"
 # Small batches: some articles reach the database before the kill while others are
 # still in flight or in the writer's buffer.
 SLOW = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
