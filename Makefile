@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv demo test faults lint eval bench bench-scale ferretdb lock clean chromium redis-server report-screenshot
+.PHONY: help venv demo test faults lint eval bench bench-scale bench-themes ferretdb lock clean chromium redis-server report-screenshot
 
 help:
 	@echo "make demo   - set up, start a local database and the offline mirror, crawl it, print a summary"
@@ -15,6 +15,7 @@ help:
 	@echo "make eval   - extraction benchmark: newscrawl vs plain trafilatura"
 	@echo "make bench  - throughput/memory benchmark (PAGES=2000)"
 	@echo "make bench-scale - the benchmark at 1k, 5k and 10k pages (memory growth)"
+	@echo "make bench-themes - extraction CPU per page of each mirror theme (no crawl)"
 	@echo "make ferretdb - build the local FerretDB server (done on demand otherwise)"
 	@echo "make chromium - install the headless browser the report test uses (Debian package)"
 	@echo "make report-screenshot - regenerate docs/report-screenshot.png from the report test"
@@ -68,6 +69,9 @@ bench: $(STAMP)
 
 bench-scale: $(STAMP)
 	$(VENV)/bin/newscrawl bench --pages 1000 5000 10000 --output bench-results/scale.json
+
+bench-themes: $(STAMP)
+	$(VENV)/bin/newscrawl bench --themes
 
 ferretdb: $(STAMP)
 	$(VENV)/bin/newscrawl db build

@@ -59,6 +59,10 @@ class ExtractingSpider(JournalledSpider, scrapy.Spider):
     def is_known(self, canonical_url: str) -> bool:
         return False
 
+    def canonical(self, url: str) -> str:
+        """The URL the frontier, the dedup and storage know ``url`` by."""
+        return canonicalize(url)
+
     def profile_named(self, site: str) -> SiteProfile | None:
         """The profile this spider crawls under the name ``site`` (None: generic)."""
         return None
@@ -71,7 +75,7 @@ class ExtractingSpider(JournalledSpider, scrapy.Spider):
 
         ``dont_filter``: deduplication is the frontier's job (see crawler.discovery.frontier).
         """
-        canonical = canonicalize(url)
+        canonical = self.canonical(url)
         if not self.frontier.claim(canonical):
             return None
         if not self.journal_claim(canonical, kind, url, hops, meta):
