@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv demo test faults lint eval bench bench-scale ferretdb lock clean chromium report-screenshot redis
+.PHONY: help venv demo test faults lint eval bench bench-scale bench-themes ferretdb lock clean chromium redis redis-server report-screenshot
 
 help:
 	@echo "make demo   - set up, start a local database, Redis and the offline mirror, crawl it"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench  - throughput/memory benchmark (PAGES=2000), then local vs distributed"
 	@echo "              (1 and 2 worker processes) at DIST_PAGES=5000"
 	@echo "make bench-scale - the benchmark at 1k, 5k and 10k pages (memory growth)"
+	@echo "make bench-themes - extraction CPU per page of each mirror theme (no crawl)"
 	@echo "make ferretdb - build the local FerretDB server (done on demand otherwise)"
 	@echo "make redis  - install Debian's redis-server when none is on PATH (needs root)"
 	@echo "make chromium - install the headless browser the report test uses (Debian package)"
@@ -43,30 +44,29 @@ test: $(STAMP) chromium redis
 faults: $(STAMP) redis
 	NEWSCRAWL_FAULTS=full NEWSCRAWL_FAULT_TABLE=fault-matrix.md $(PY) -m pytest -q -m faults
 
-# Headless Chromium for the report test (tests/test_report_browser.py): Debian's package,
-# installed with apt-get (through sudo unless root) when no chromium is on PATH.
+# Debian packages that tests run for real, installed with apt-get (through sudo unless
+# root) when missing: headless Chromium for the report test (tests/test_report_browser.py),
+# redis-server for distributed crawls and doctor's Redis check (tests/test_doctor.py).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL = $(SUDO) apt-get update -qq && \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 || { $(APT_INSTALL) chromium; }
+
+# Redis for distributed crawls, the tests and the demo, resolved like the database:
+# NEWSCRAWL_REDIS_URL if set; else redis-server on PATH (started on a free loopback port);
+# else Debian's redis-server package (as root, or through sudo); else a clear error.
+redis:
+	@[ -n "$$NEWSCRAWL_REDIS_URL" ] || command -v redis-server >/dev/null 2>&1 || \
+	  { $(APT_INSTALL) redis-server; } || { \
+	  echo "Redis is needed: set NEWSCRAWL_REDIS_URL, put redis-server on PATH, or install" \
+	       "Debian's redis-server package as root (make redis)" >&2; exit 1; }
+
+redis-server: redis
 
 # The screenshot in the README is the one the report test takes.
 report-screenshot: $(STAMP) chromium
 	NEWSCRAWL_REPORT_SCREENSHOT=docs/report-screenshot.png $(PY) -m pytest -q tests/test_report_browser.py
-
-# Redis for distributed crawls, tests and the demo, resolved like the database:
-# NEWSCRAWL_REDIS_URL if set; else redis-server on PATH (started on a free loopback port);
-# else Debian's redis-server package, installed here when running as root.
-redis:
-	@if [ -n "$$NEWSCRAWL_REDIS_URL" ] || command -v redis-server >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  apt-get update && apt-get install -y --no-install-recommends redis-server; \
-	else \
-	  echo "Redis is needed: set NEWSCRAWL_REDIS_URL, put redis-server on PATH," \
-	       "or run 'make redis' as root on Debian/Ubuntu (apt-get install redis-server)" >&2; \
-	  exit 1; \
-	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -83,6 +83,9 @@ bench: $(STAMP) redis
 
 bench-scale: $(STAMP) redis
 	$(VENV)/bin/newscrawl bench --pages 1000 5000 10000 --output bench-results/scale.json
+
+bench-themes: $(STAMP)
+	$(VENV)/bin/newscrawl bench --themes
 
 ferretdb: $(STAMP)
 	$(VENV)/bin/newscrawl db build

@@ -178,6 +178,10 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
         lock = _lock_job(settings.get("NEWSCRAWL_JOB_DIR")) if opts.job else None
     except OSError as exc:
         print(f"newscrawl crawl: job directory not writable: {exc}", file=sys.stderr)
+        for name in [*names.values()] or ["urls"]:
+            _finish(settings, db, RunSummary(site=name, run_id=None, status="failed",
+                                             exit_code=EXIT_FAILURE,
+                                             error=f"job directory not writable: {exc}"))
         client.close()
         return EXIT_FAILURE
     if opts.job and lock is None:

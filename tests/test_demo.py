@@ -45,34 +45,24 @@ def test_demo_summary_matches_database(mongo_server) -> None:
     assert _children_pids() <= before
 
 
-def _server_pids() -> set[int]:
+def _server_pids(marker: str) -> set[int]:
+    """Database and Redis servers whose command line names ``marker`` (their data
+    directory's parent)."""
     pids = set()
-    for proc in psutil.process_iter(["pid", "name"]):
-        if proc.info["name"] in {"ferretdb", "mongod", "redis-server"}:
+    for proc in psutil.process_iter(["pid", "name", "cmdline"]):
+        if proc.info["name"] in {"ferretdb", "mongod", "redis-server"} and marker in " ".join(
+                proc.info["cmdline"] or ()):
             pids.add(proc.info["pid"])
     return pids
 
 
-def _orphans(pids: set[int]) -> set[int]:
-    """Of ``pids``, the servers left by a process that died: re-parented to init or to one
-    of this process's ancestors (a subreaper).  Servers that other processes on the machine
-    start meanwhile keep their own living parent."""
-    ours = {1} | {p.pid for p in psutil.Process().parents()}
-    left = set()
-    for pid in pids:
-        try:
-            if psutil.Process(pid).ppid() in ours:
-                left.add(pid)
-        except psutil.NoSuchProcess:
-            continue
-    return left
-
-
-def test_demo_with_its_own_servers_leaves_no_server_running() -> None:
-    """What `make demo` runs: two distributed workers, its own database and Redis."""
+def test_demo_with_its_own_servers_leaves_no_server_running(tmp_path: Path) -> None:
+    """What `make demo` runs: two distributed workers, its own database and Redis (their
+    data directories under this test's TMPDIR), both gone after it; servers of other
+    processes on the machine do not count."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("MONGO_URI", "NEWSCRAWL_REDIS_URL")}
-    before = _server_pids()
+    env["TMPDIR"] = str(tmp_path)
     proc = subprocess.run(
         [sys.executable, "-m", "crawler.cli", "demo", "--articles", "60", "--distributed", "2"],
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
@@ -81,4 +71,4 @@ def test_demo_with_its_own_servers_leaves_no_server_running() -> None:
     assert "database: " in proc.stdout and "redis: local server; 2 workers" in proc.stdout
     summary = dict(re.findall(r"^  ([a-z ]+?)\s{2,}(\S+)$", proc.stdout, flags=re.MULTILINE))
     assert summary["workers"] == "2" and summary["articles stored"] == "60"
-    assert _orphans(_server_pids() - before) == set()
+    assert _server_pids(str(tmp_path)) == set()

@@ -19,13 +19,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--modes", nargs="+", default=["local"], metavar="MODE",
                         help="local, redis (distributed, one worker process) or redis:N "
                         "(N worker processes sharing the cores); each at every --pages")
+    parser.add_argument("--themes", action="store_true",
+                        help="only the extraction CPU per page of each mirror theme (no crawl)")
+    parser.add_argument("--theme-pages", type=int, default=40, metavar="N",
+                        help="article pages per theme for the extraction table (default 40)")
     parser.add_argument("--output", type=Path, default=Path("bench-results/bench.json"),
                         help="JSON file to write (default bench-results/bench.json)")
 
 
 def run(args: argparse.Namespace) -> int:
     from newscrawl_dev.bench import Mode, format_table, run_bench, versus
+    from newscrawl_dev.themes import format_themes, time_themes
 
+    if args.themes:
+        print(format_themes(time_themes(args.theme_pages)))
+        return 0
     try:
         modes = [Mode.parse(m) for m in args.modes]
     except ValueError as exc:
@@ -47,5 +55,7 @@ def run(args: argparse.Namespace) -> int:
         growth = last.peak_rss_mb / first.peak_rss_mb - 1 if first.peak_rss_mb else 0.0
         print(f"peak RSS growth {first.pages_requested} -> {last.pages_requested} pages: "
               f"{growth:+.0%}")
+    if modes == [Mode(False)]:
+        print(format_themes(time_themes(args.theme_pages)))
     print(f"written: {args.output}")
     return 0
