@@ -6,18 +6,16 @@ The slow variants (four workers, both sites) carry the ``faults`` marker (``make
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
-import time
 from typing import Any
 
 import pytest
-import redis as redis_lib
 import yaml
 
 from crawler.cli import EXIT_OK, EXIT_PARTIAL
-from crawler.distributed.scheduler import KILL_AFTER_ITEMS_ENV
 from crawler.profiles import SITES_DIR
 from crawler.urls import canonicalize
 from tests.crawlutil import REPO, assert_all_found, crawl_command, crawl_env
@@ -30,10 +28,14 @@ FAST = ("-s", "NEWSCRAWL_REDIS_IDLE_TIMEOUT=2", "-s", "NEWSCRAWL_REDIS_LEASE_TIM
 
 def start_worker(db: Any, mongo_uri: str, redis_url: str, prefix: str, *args: str,
                  **env: str) -> subprocess.Popen[str]:
+    """A worker in a process group of its own (a fault trigger kills the whole group);
+    ``tests.fault_settings`` adds the test-only fault triggers (``FAULT_*`` settings)."""
     return subprocess.Popen(
         crawl_command(*args, "--redis", redis_url, "--no-delay", "--workers", "1", *FAST),
-        env=crawl_env(mongo_uri, db.name, NEWSCRAWL_REDIS_PREFIX=prefix, **env), cwd=REPO,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        env=crawl_env(mongo_uri, db.name, NEWSCRAWL_REDIS_PREFIX=prefix,
+                      SCRAPY_SETTINGS_MODULE="tests.fault_settings", **env),
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)
 
 
 def finish(procs: list[subprocess.Popen[str]], timeout: float = 240) -> list[tuple[int, str]]:
@@ -136,7 +138,7 @@ def test_a_killed_workers_leases_are_requeued(make_mirror, mongo_db, mongo_serve
     mirror = make_mirror(theme="newspaper")
     args = (SITE, "--base-url", mirror.base_url)
     doomed = start_worker(mongo_db, mongo_server.uri, redis_server.url, redis_prefix, *args,
-                          **{KILL_AFTER_ITEMS_ENV: "8"})
+                          "-s", "FAULT_KILL_AFTER_ITEMS=8")
     survivor = start_worker(mongo_db, mongo_server.uri, redis_server.url, redis_prefix, *args)
     (killed, _), (code, err) = finish([doomed, survivor])
     assert killed == -signal.SIGKILL
@@ -146,22 +148,19 @@ def test_a_killed_workers_leases_are_requeued(make_mirror, mongo_db, mongo_serve
     assert len(done) == 1 and done[0]["stats"].get("redis/requeued", 0) > 0
 
 
-def test_redis_restart_stops_workers_and_a_rerun_completes(
+def test_redis_restart_stops_a_worker_and_a_rerun_completes(
         make_mirror, mongo_db, mongo_server, private_redis_server, redis_prefix) -> None:
     redis = private_redis_server()
     mirror = make_mirror(theme="newspaper")
     args = (SITE, "--base-url", mirror.base_url)
+    # The worker stops itself (SIGSTOP) after its 5th item; Redis restarts meanwhile.
     worker = start_worker(mongo_db, mongo_server.uri, redis.url, redis_prefix, *args,
-                          "-s", "DOWNLOAD_DELAY=0.1")
-    # Restart once the worker holds leases (the run is seeded and under way).
-    client = redis_lib.Redis.from_url(redis.url)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(
-            client.zcard(key) for key in client.scan_iter(f"{redis_prefix}:*:leases")):
-        time.sleep(0.05)
-    client.close()
+                          "-s", "FAULT_STOP_AFTER_ITEMS=5")
+    _, status = os.waitpid(worker.pid, os.WUNTRACED)
+    assert os.WIFSTOPPED(status)
     redis.kill()
     redis.start()
+    os.kill(worker.pid, signal.SIGCONT)
     (code, err), = finish([worker])
     assert code == EXIT_PARTIAL, err[-3000:]
     assert "Redis" in err and "run the same command again" in err
@@ -211,11 +210,13 @@ def test_database_outage_stops_a_worker_as_in_local_mode_and_a_rerun_completes(
     args = (SITE, "--base-url", mirror.base_url, "-s", "DOWNLOAD_DELAY=0.1",
             "-s", "NEWSCRAWL_STORE_RETRY_TIMES=2", "-s", "NEWSCRAWL_STORE_RETRY_BACKOFF=0.05",
             "-s", "NEWSCRAWL_STORE_BATCH_SIZE=5")
-    worker = start_worker(db, server.uri, redis_server.url, redis_prefix, *args)
-    deadline = time.monotonic() + 120
-    while db.articles.estimated_document_count() < 5 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    # The worker stops itself (SIGSTOP) after its 5th item; the database dies meanwhile.
+    worker = start_worker(db, server.uri, redis_server.url, redis_prefix, *args,
+                          "-s", "FAULT_STOP_AFTER_ITEMS=5")
+    _, status = os.waitpid(worker.pid, os.WUNTRACED)
+    assert os.WIFSTOPPED(status)
     server.kill()
+    os.kill(worker.pid, signal.SIGCONT)
     (code, err), = finish([worker])
     assert code == EXIT_PARTIAL, err[-3000:]
     assert "database unavailable" in err

@@ -25,8 +25,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import time
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -56,9 +54,6 @@ warnings.filterwarnings("ignore", message="Passing a 'spider' argument",
                         category=ScrapyDeprecationWarning, module="scrapy_redis")
 
 CLOSE_REASON = "redis_unavailable"
-# Test-only fault injection: a worker with this variable set to N in its environment
-# SIGKILLs itself when its N-th item has passed the pipelines (a deterministic mid-run kill).
-KILL_AFTER_ITEMS_ENV = "NEWSCRAWL_TEST_KILL_AFTER_ITEMS"
 # Expiry of the run's keys is refreshed every this many ticks.
 TTL_EVERY = 30
 
@@ -100,8 +95,6 @@ class LeasingScheduler(Scheduler):
         self._ticks = 0
         self._idle_since: float | None = None
         self._loop: task.LoopingCall | None = None
-        self._kill_after = int(os.environ.get(KILL_AFTER_ITEMS_ENV) or 0)
-        self._items = 0
         self._server_run: str | None = None
 
     @classmethod
@@ -111,8 +104,6 @@ class LeasingScheduler(Scheduler):
         server = redis_client(s.get("NEWSCRAWL_REDIS_URL"))
         scheduler = cls(crawler, server, keys, s.get("NEWSCRAWL_SITE") or "urls")
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
-        if scheduler._kill_after:
-            crawler.signals.connect(scheduler._count_item, signal=signals.item_scraped)
         return scheduler
 
     # --- Scrapy's scheduler interface ------------------------------------------------------
@@ -342,9 +333,3 @@ class LeasingScheduler(Scheduler):
         engine = self.crawler.engine
         if engine is not None and engine.spider is not None:
             deferred_from_coro(engine.close_spider_async(reason=CLOSE_REASON))
-
-    def _count_item(self) -> None:
-        self._items += 1
-        if self._items == self._kill_after:
-            logger.warning("test fault: SIGKILL after %d item(s)", self._items)
-            os.kill(os.getpid(), signal.SIGKILL)
