@@ -41,7 +41,12 @@ def start_worker(db: Any, mongo_uri: str, redis_url: str, prefix: str, *args: st
 def finish(procs: list[subprocess.Popen[str]], timeout: float = 240) -> list[tuple[int, str]]:
     out = []
     for proc in procs:
-        _, err = proc.communicate(timeout=timeout)
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, err = proc.communicate()
+            pytest.fail(f"worker still running after {timeout}s: {err[-3000:]}")
         out.append((proc.returncode, err))
     return out
 
@@ -148,6 +153,7 @@ def test_a_killed_workers_leases_are_requeued(make_mirror, mongo_db, mongo_serve
     assert len(done) == 1 and done[0]["stats"].get("redis/requeued", 0) > 0
 
 
+@pytest.mark.faults
 def test_redis_restart_stops_a_worker_and_a_rerun_completes(
         make_mirror, mongo_db, mongo_server, private_redis_server, redis_prefix) -> None:
     redis = private_redis_server()
