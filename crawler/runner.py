@@ -88,20 +88,28 @@ def build_settings(opts: CrawlOptions) -> Any:
 
 def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any]]:
     """The spider class and its arguments; raises UsageError on bad options."""
+    from crawler.autoprofile.address import is_address, normalize_address
     from crawler.profiles import ProfileError, load_profile
     from spiders.base import parse_since
     from spiders.site import SiteSpider, parse_modes
     from spiders.urls import UrlListSpider, read_url_list
 
     if bool(opts.site) == bool(opts.urls):
-        raise UsageError("give a site profile or --urls FILE (one of them)")
+        raise UsageError("give a site profile, a site address or --urls FILE (one of them)")
     try:
         parse_since(opts.since)
         if opts.urls:
             read_url_list(opts.urls)
             return UrlListSpider, {"urls": opts.urls}
-        load_profile(opts.site or "")
         parse_modes(opts.discover)
+        if is_address(opts.site) and not Path(opts.site or "").is_file():
+            from spiders.profileless import ProfilelessSpider
+
+            if opts.base_url:
+                raise UsageError("--base-url goes with a profile; give the address itself")
+            normalize_address(opts.site or "")
+            return ProfilelessSpider, {}
+        load_profile(opts.site or "")
     except (ProfileError, ValueError, OSError) as exc:
         raise UsageError(str(exc)) from exc
     return SiteSpider, {}
@@ -131,7 +139,7 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
               f"({settings.get('JOBDIR')})", file=sys.stderr)
         client.close()
         return EXIT_FAILURE
-    run_id = new_run_id(opts.site or "urls")
+    run_id = new_run_id(_run_name(opts))
     settings.setdict({"MONGO_URI": uri, "MONGO_DATABASE": db.name, "NEWSCRAWL_RUN_ID": run_id},
                      priority="cmdline")
     logger.info("crawl %s into %s/%s", run_id, redact_uri(uri), db.name)
@@ -170,6 +178,14 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
         client.close()
         if lock is not None:
             lock.close()
+
+
+def _run_name(opts: CrawlOptions) -> str:
+    from crawler.autoprofile.address import is_address, site_key
+
+    if opts.site and is_address(opts.site) and not Path(opts.site).is_file():
+        return site_key(opts.site).replace(":", "_")
+    return Path(opts.site).stem if opts.site else "urls"
 
 
 def _lock_job(jobdir: str) -> TextIO | None:
@@ -218,4 +234,6 @@ def print_summary(out: TextIO, run_id: str, stats: dict[str, Any], status: str) 
         lines.append(f"  UNSTORED: {n('storage/unstored')} article(s)")
     for alert in stats.get("monitor/alerts") or []:
         lines.append(f"  ALERT: {alert}")
+    if stats.get("profileless/diagnosis"):
+        lines.append(f"  PROFILE-LESS: {stats['profileless/diagnosis']}")
     print("\n".join(lines), file=out)

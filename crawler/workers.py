@@ -372,6 +372,9 @@ class ExtractionPool:
                                self._add_handoff)
         if data.get("ok"):
             self._inc("extract/ok")
+        elif profile is not None and profile.inferred and data.get("reason") == "not an article":
+            # Without a profile every page is judged: a listing is an answer, not a failure.
+            self._inc("extract/judged_not_article")
         else:
             self._inc("extract/failed")
             self._inc(f"extract/failed/{data.get('reason') or 'unknown'}")

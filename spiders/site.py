@@ -22,7 +22,7 @@ from crawler.discovery.feeds import parse_feed
 from crawler.discovery.frontier import KnownArticles, StoredArticle, open_database
 from crawler.discovery.listings import listing_root, page_links, page_number
 from crawler.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
-from crawler.profiles import POLITENESS_KEYS, load_profile
+from crawler.profiles import POLITENESS_KEYS, SiteProfile, load_profile
 from crawler.urls import canonicalize, in_domains
 from spiders.base import ExtractingSpider, as_bool, parse_since
 
@@ -72,7 +72,7 @@ class SiteSpider(ExtractingSpider):
         site = args["site"] or s.get("NEWSCRAWL_SITE")
         if not site:
             raise ValueError("no site profile given: -a site=NAME or NEWSCRAWL_SITE")
-        profile = load_profile(site)
+        profile = self.build_profile(site)
         base_url = args["base_url"] or s.get("NEWSCRAWL_BASE_URL")
         if base_url:
             profile = profile.with_base_url(base_url)
@@ -90,6 +90,13 @@ class SiteSpider(ExtractingSpider):
         s.set("NEWSCRAWL_SITE", profile.name, priority="spider")
         self.setup(crawler)
 
+    def build_profile(self, site: str) -> SiteProfile:
+        return load_profile(site)
+
+    def wants_article(self, url: str) -> bool:
+        """Whether a discovered URL is fetched as an article (the profile's patterns)."""
+        return self.profile.is_article_url(url)
+
     # --- what the database knows -------------------------------------------------------
     def is_known(self, canonical_url: str) -> bool:
         return canonical_url in self.known
@@ -102,7 +109,8 @@ class SiteSpider(ExtractingSpider):
             client.close()
 
     # --- seeds -------------------------------------------------------------------------
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def prepare(self) -> Iterator[scrapy.Request]:
+        """Load the stored articles, start the workers; the refresh requests."""
         try:
             self.known = await asyncio.to_thread(self._load_known)
         except Exception as exc:
@@ -112,13 +120,19 @@ class SiteSpider(ExtractingSpider):
         logger.info("%s: %d stored article(s) known; discovery: %s%s", self.site_name,
                     len(self.known), ",".join(self.modes), " (refresh)" if self.refresh else "")
         self.pool.start()
-        p = self.profile
+        requests = []
         if self.refresh:
             for stored in self.known.articles:
-                if in_domains(stored.canonical_url, p.allowed_domains):
+                if in_domains(stored.canonical_url, self.profile.allowed_domains):
                     req = self.conditional_request(stored.canonical_url, stored, hops=0)
                     if req is not None:
-                        yield req
+                        requests.append(req)
+        return iter(requests)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for req in await self.prepare():
+            yield req
+        p = self.profile
         if "sitemaps" in self.modes:
             for path in p.sitemaps:
                 req = self.make_request(p.url(path), "sitemap", self.parse_sitemap, priority=20)
@@ -142,7 +156,7 @@ class SiteSpider(ExtractingSpider):
                          lastmod: str | None = None) -> scrapy.Request | None:
         """A request for an article URL found by discovery, or None when it is not needed."""
         p = self.profile
-        if (not in_domains(url, p.allowed_domains) or not p.is_article_url(url)
+        if (not in_domains(url, p.allowed_domains) or not self.wants_article(url)
                 or not self.within_budget()):
             return None
         stats = self.crawler.stats

@@ -1,4 +1,4 @@
-"""``newscrawl crawl``: crawl a site profile (or a URL list) into MongoDB."""
+"""``newscrawl crawl``: crawl a site (profile or address) or a URL list into MongoDB."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("site", nargs="?", help="site profile name (crawler/sites/NAME.yaml) "
-                        "or path to a profile file")
+    parser.add_argument("site", nargs="?", help="site profile name (crawler/sites/NAME.yaml), "
+                        "path to a profile file, or a site address (https://site.example/) "
+                        "to crawl without a profile")
     parser.add_argument("--urls", metavar="FILE",
                         help="fetch exactly the URLs in FILE (one a line, any site)")
     parser.add_argument("--base-url", metavar="URL",

@@ -158,6 +158,7 @@ class RunRecord:
                 "_id": self.run_id,
                 "site": getattr(spider, "site_name", "") or s.get("NEWSCRAWL_SITE", ""),
                 "spider": spider.name,
+                "profileless": bool(getattr(getattr(spider, "profile", None), "inferred", False)),
                 "arguments": mongo_safe(s.getdict("NEWSCRAWL_RUN_ARGS")
                                         or getattr(spider, "arguments", {})),
                 "base_url": getattr(spider, "base_url", ""),

@@ -106,6 +106,8 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
     og_type: str = meta.pop("og_type")
 
     profile = opts.profile
+    if profile is not None and profile.inferred:  # profile-less: the page's own signals
+        return _extract_profileless(tree, url, ld, meta, provenance, og_type, encoding, opts)
     container = profile_container(tree, profile.body) if profile and profile.body else None
     if container is not None:
         assert profile is not None
@@ -136,6 +138,49 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
     _fill_body(result, body, words)
     if opts.with_related:
         result.related = related_links(tree, url, result.canonical_url, profile, body.elements)
+    result.provenance = provenance
+    result.ok = True
+    return result
+
+
+def _extract_profileless(tree: lxml.html.HtmlElement, url: str, ld: LinkedData,
+                         meta: dict, provenance: dict[str, str], og_type: str, encoding: str,
+                         opts: ExtractOptions) -> ExtractionResult:
+    """No site profile: related blocks found by heading (and taken out of the page before
+    the body is read), the page type decided by :mod:`crawler.autoprofile.pagesignals`."""
+    from crawler.autoprofile.pagesignals import classify, read_signals
+    from crawler.autoprofile.related_blocks import find_blocks, number_positions
+    from crawler.extraction.related import LinkFilter
+
+    accept = LinkFilter(url, meta.get("canonical_url"), None, strict=True)
+    blocks = find_blocks(tree, accept) if opts.with_related else []
+    skip = {el for b in blocks for el in b.element.iter()}
+    signals = read_signals(tree, url, ld, og_type, skip)
+    for block in blocks:
+        parent = block.element.getparent()
+        if parent is not None:
+            parent.remove(block.element)
+    body = generic_body(tree, url, ld.get("articleBody") if ld.article else None,
+                        meta.get("description"))
+    body.elements = locate(tree, body.blocks)
+    body.drop_heading(meta.get("title"))
+    words = body.word_count
+    kind, rule = classify(signals, words, opts.min_words, bool(meta.get("published")))
+    provenance["text"] = body.source
+    provenance["page_type"] = rule
+    if blocks:
+        provenance["related"] = "profileless:" + ",".join(
+            sorted({f"{b.rule}:{b.label}" for b in blocks}))
+    result = ExtractionResult(url=url, page_type=kind, encoding=encoding, **meta)
+    if kind != "article" or words < opts.min_words:
+        return ExtractionResult.failed(
+            "not an article" if kind != "article" else "empty body", url, page_type=kind,
+            title=result.title, canonical_url=result.canonical_url, encoding=encoding,
+            provenance={"page_type": rule})
+    _fill_body(result, body, words)
+    if opts.with_related:
+        result.related = number_positions(blocks) + related_links(
+            tree, url, result.canonical_url, None, body.elements, strict=True)
     result.provenance = provenance
     result.ok = True
     return result

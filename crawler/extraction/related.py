@@ -23,6 +23,9 @@ from crawler.profiles import RelatedBlock, SiteProfile
 from crawler.urls import canonicalize, in_domains
 
 
+_PAGED = re.compile(r"(?:^|&)(?:page|paged)=")
+
+
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
@@ -31,9 +34,10 @@ class LinkFilter:
     """Decides which hrefs are links to other articles of the same site."""
 
     def __init__(self, page_url: str, canonical_url: str | None,
-                 profile: SiteProfile | None) -> None:
+                 profile: SiteProfile | None, strict: bool = False) -> None:
         self.page_url = page_url
         self.profile = profile
+        self.strict = strict  # no profile: also leave out listing-shaped paths
         self.selves = {canonicalize(u) for u in (page_url, canonical_url) if u}
         self.hosts = {_host(u) for u in (page_url, canonical_url) if u}
 
@@ -56,6 +60,9 @@ class LinkFilter:
             if not same_site or not self.profile.is_article_url(url):
                 return None
         elif host not in self.hosts or urlsplit(url).path in ("", "/"):
+            return None
+        elif self.strict and (sel.LISTING_PATHS.search(urlsplit(url).path)
+                              or _PAGED.search(urlsplit(url).query)):
             return None
         return url
 
@@ -129,9 +136,10 @@ class PageBlocks:
 
 def related_links(tree: etree._Element, page_url: str, canonical_url: str | None,
                   profile: SiteProfile | None,
-                  body_elements: list[etree._Element]) -> list[dict[str, Any]]:
+                  body_elements: list[etree._Element], strict: bool = False
+                  ) -> list[dict[str, Any]]:
     """All related-article links of a page, labelled blocks first, then inline ones."""
-    accept = LinkFilter(page_url, canonical_url, profile)
+    accept = LinkFilter(page_url, canonical_url, profile, strict)
     out: list[dict[str, Any]] = []
     by_label: dict[str, int] = {}
     blocks = PageBlocks(tree)

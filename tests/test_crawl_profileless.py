@@ -1,0 +1,63 @@
+"""Crawling the three mirrors from their address alone (no profile), scored against their
+manifests; one crawl per mirror, shared by the tests of that mirror."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pymongo
+import pytest
+
+from crawler.cli import EXIT_OK
+from newscrawl_dev.evaluation.crawl import score_crawl
+from newscrawl_dev.mirror.server import MirrorServer
+from tests.crawlutil import CrawlResult, run_crawl
+
+THEMES = ("newspaper", "generic", "drupal")
+
+
+class Crawled:
+    def __init__(self, server: MirrorServer, db: Any, result: CrawlResult) -> None:
+        self.server = server
+        self.db = db
+        self.result = result
+        self.manifest = server.manifest
+        self.site = result.run["site"] if result.run else ""
+        self.scores = score_crawl(db, self.manifest, self.site)
+
+
+@pytest.fixture(scope="module", params=THEMES)
+def crawled(request: pytest.FixtureRequest, mongo_server: Any) -> Iterator[Crawled]:
+    client: pymongo.MongoClient = pymongo.MongoClient(mongo_server.uri, tz_aware=True)
+    db = client[f"test_{uuid.uuid4().hex[:12]}"]
+    with MirrorServer(theme=request.param) as server:
+        result = run_crawl(db, mongo_server.uri, server.base_url + "/")
+        try:
+            yield Crawled(server, db, result)
+        finally:
+            client.drop_database(db.name)
+            client.close()
+
+
+def test_profileless_crawl_meets_the_targets(crawled: Crawled) -> None:
+    result, s = crawled.result, crawled.scores
+    assert result.code == EXIT_OK, (result.stdout[-2000:], result.stderr[-3000:])
+    print(crawled.server.theme, {k: v for k, v in s.items() if k != "stray"})
+    assert s["found"] >= 0.98, s
+    assert s["non_articles"] <= 0.01, s["stray"]
+    assert s["body"] >= 0.97, s
+    assert s["title"] >= 0.95, s
+    assert s["date"] >= 0.98, s
+    assert s["related_p"] >= 0.95, s
+    assert s["related_r"] >= 0.90, s
+    assert s["related_label"] >= 0.90, s
+
+
+def test_the_run_is_recorded_as_profileless_with_its_rules(crawled: Crawled) -> None:
+    run = crawled.result.run
+    assert run is not None and run["spider"] == "profileless" and run["profileless"] is True
+    doc = crawled.db["articles"].find_one({"site": crawled.site})
+    assert doc is not None
+    assert doc["provenance"]["page_type"].startswith(("signals:", "json-ld", "url-shape"))
