@@ -35,6 +35,7 @@ from scrapy.exceptions import IgnoreRequest
 from crawler.autoprofile.address import FEED_PATHS, SITEMAP_PATHS, profile_from_address
 from crawler.autoprofile.pagesignals import RULE_BYLINE
 from crawler.autoprofile.url_shapes import ShapeBook
+from crawler.discovery.frontier import KnownArticles
 from crawler.discovery.sitemaps import sitemaps_from_robots
 from crawler.extraction import selectors as sel
 from crawler.profiles import SiteProfile
@@ -98,6 +99,11 @@ class ProfilelessSpider(SiteSpider):
         spider.found_feeds = []
         spider.pagination_forms = set()
         return spider
+
+    def _load_known(self) -> KnownArticles:
+        if self.keep_pages:  # a sample for profile suggest: no database
+            return KnownArticles()
+        return super()._load_known()
 
     def build_profile(self, site: str) -> SiteProfile:
         return profile_from_address(site)
@@ -201,7 +207,7 @@ class ProfilelessSpider(SiteSpider):
             named = sitemaps_from_robots(response.body, response.url)
             for url in named:
                 req = self.make_request(url, "sitemap", self.parse_sitemap, priority=20,
-                                        meta={"handle_httpstatus_all": True})
+                                        meta={"handle_httpstatus_all": True, "nc_root": True})
                 if req is not None:
                     yield req
             if not named:
@@ -210,13 +216,15 @@ class ProfilelessSpider(SiteSpider):
         if response.body.lstrip()[:200].lower().find(b"<html") >= 0:
             stats.inc_value("profileless/sitemap_not_xml")
             return
-        self.found_sitemaps.append(response.url)
+        if response.meta.get("nc_root"):
+            self.found_sitemaps.append(response.url)
         yield from super().parse_sitemap(response)
 
     def probe_sitemaps(self) -> Iterator[scrapy.Request]:
         for path in SITEMAP_PATHS:
             req = self.make_request(self.profile.url(path), "sitemap", self.parse_sitemap,
-                                    priority=20, meta={"handle_httpstatus_all": True})
+                                    priority=20, meta={"handle_httpstatus_all": True,
+                                                       "nc_root": True})
             if req is not None:
                 self.crawler.stats.inc_value("profileless/sitemap_probes")
                 yield req

@@ -82,6 +82,7 @@ class FoundBlock:
     heading: str
     rule: str  # heading | schema
     links: list[dict[str, Any]]
+    heading_element: etree._Element | None = None
 
 
 def _accepted(element: etree._Element, accept: Callable[[str | None], str | None],
@@ -122,7 +123,7 @@ def find_blocks(tree: etree._Element,
                 for b in found):
             continue
         taken.update(block.iter())
-        found.append(FoundBlock(label, block, text, "heading", _dedup(links, label)))
+        found.append(FoundBlock(label, block, text, "heading", _dedup(links, label), heading))
     for holder in _SCHEMA_LINKS(tree):
         if holder in taken or _EXCLUDED_ANCESTORS(holder):
             continue

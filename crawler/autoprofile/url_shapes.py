@@ -60,9 +60,11 @@ _TOKEN_RE = {"<d4>": r"\d{4}", "<d2>": r"\d{1,2}", "<n>": r"\d+", "<slug>": r"[^
 def shape_regex(shape: str) -> str:
     """A regular expression (on path + query, as profiles use) matching ``shape``'s URLs."""
     path, _, query = shape.partition("?")
-    parts = []
+    parts: list[str] = []
     for token in path.strip("/").split("/") if path.strip("/") else []:
-        parts.append(_TOKEN_RE.get(token, re.escape(token)))
+        after_page = bool(parts) and parts[-1] == "page"
+        parts.append(r"\d+" if after_page and token.startswith("<d")
+                     else _TOKEN_RE.get(token, re.escape(token)))
     body = "^/" + "/".join(parts)
     if path.endswith("/") and parts:
         body += "/"
