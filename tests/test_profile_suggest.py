@@ -30,7 +30,7 @@ def test_suggested_profile_scores_like_the_hand_written_one(
     env = crawl_env(mongo_server.uri, "unused")
     proc = subprocess.run(
         [sys.executable, "-m", "crawler.cli", "profile", "suggest", server.base_url + "/",
-         "--sample", "15", "--no-delay", "--output", str(out)],
+         "--sample", "10", "--no-delay", "--output", str(out)],
         env=env, cwd=REPO, capture_output=True, text=True, timeout=240, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "covers" in proc.stdout and "article_url" in proc.stdout

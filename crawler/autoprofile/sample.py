@@ -16,6 +16,9 @@ OFF = ("crawler.extensions.runrecord.RunRecord", "crawler.extensions.progress.Pr
        "crawler.extensions.monitor.Monitor")
 
 
+SAMPLE_MAX_BYTES = 2 * 1024 * 1024
+
+
 @dataclass
 class SampleRun:
     sample: Sample | None
@@ -35,7 +38,10 @@ def fetch_sample(address: str, articles: int, no_delay: bool = False,
                                            settings=list(overrides or [])))
     extensions = dict(settings.getdict("EXTENSIONS"))
     extensions.update({name: None for name in OFF})
+    # A sample needs no page over SAMPLE_MAX_BYTES (a 5 MB archive page costs seconds).
     settings.setdict({"ITEM_PIPELINES": {}, "EXTENSIONS": extensions,
+                      "DOWNLOAD_MAXSIZE": min(settings.getint("DOWNLOAD_MAXSIZE") or
+                                              SAMPLE_MAX_BYTES, SAMPLE_MAX_BYTES),
                       "NEWSCRAWL_MAX_ARTICLES": articles,
                       "NEWSCRAWL_PROFILELESS_KEEP_PAGES": max(3 * articles, 30)},
                      priority="cmdline")
