@@ -49,7 +49,7 @@ SITES: dict[str, dict[str, Route]] = {
 class _Handler(BaseHTTPRequestHandler):
     routes: dict[str, Route] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         status, headers, body = self.routes.get(self.path.split("?")[0],
                                                 (404, {}, "<h1>Not found</h1>"))
         data = body.encode()

@@ -22,7 +22,6 @@ from crawler.extraction.titles import clean_space
 from crawler.profiles import RelatedBlock, SiteProfile
 from crawler.urls import canonicalize, in_domains
 
-
 _PAGED = re.compile(r"(?:^|&)(?:page|paged)=")
 
 
@@ -59,12 +58,16 @@ class LinkFilter:
             same_site = host in self.hosts or in_domains(url, self.profile.allowed_domains)
             if not same_site or not self.profile.is_article_url(url):
                 return None
-        elif host not in self.hosts or urlsplit(url).path in ("", "/"):
-            return None
-        elif self.strict and (sel.LISTING_PATHS.search(urlsplit(url).path)
-                              or _PAGED.search(urlsplit(url).query)):
+        elif host not in self.hosts or self._not_an_article(url):
             return None
         return url
+
+    def _not_an_article(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.path in ("", "/"):
+            return True
+        return self.strict and bool(sel.LISTING_PATHS.search(parts.path)
+                                    or _PAGED.search(parts.query))
 
 
 def _never(anchor: etree._Element) -> bool:

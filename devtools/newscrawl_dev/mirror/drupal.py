@@ -166,19 +166,20 @@ class DrupalSite(Site):
         crumbs = ""
         if breadcrumb:
             crumbs = (f'<div class="region region--breadcrumb grid-full layout--pass--content-'
-                      f'medium"><div id="block-olivero-breadcrumbs" class="block block-system block-'
-                      f'system-breadcrumb-block"><nav class="breadcrumb" role="navigation" aria-'
-                      f'labelledby="system-breadcrumb"><h2 id="system-breadcrumb" class="visually-'
-                      f'hidden">Breadcrumb</h2><div class="breadcrumb__content"><ol class="'
-                      f'breadcrumb__list"><li class="breadcrumb__item"><a href="{self.url("/")}" '
-                      f'class="breadcrumb__link">Home</a></li>{breadcrumb}</ol></div></nav></div>'
-                      f"</div>")
+                      f'medium"><div id="block-olivero-breadcrumbs" class="block block-system '
+                      f'block-system-breadcrumb-block"><nav class="breadcrumb" role="navigation" '
+                      f'aria-labelledby="system-breadcrumb"><h2 id="system-breadcrumb" class="'
+                      f'visually-hidden">Breadcrumb</h2><div class="breadcrumb__content"><ol class'
+                      f'="breadcrumb__list"><li class="breadcrumb__item"><a href="'
+                      f'{self.url("/")}" class="breadcrumb__link">Home</a></li>{breadcrumb}</ol>'
+                      f"</div></nav></div></div>")
         return (
             f'<!DOCTYPE html>\n<html lang="{self.lang}" dir="ltr">\n<head>\n<meta charset="utf-8"'
             f' />\n{head}{GENERATOR}<meta name="MobileOptimized" content="width" />\n<meta name="'
             f'HandheldFriendly" content="true" />\n<meta name="viewport" content="width=device-'
             f'width, initial-scale=1.0" />\n<link rel="icon" href="'
-            f'{self.url("/core/misc/favicon.ico")}" type="image/vnd.microsoft.icon" />\n<title>{esc(title)} | '
+            f'{self.url("/core/misc/favicon.ico")}" type="image/vnd.microsoft.icon" />\n'
+            f'<title>{esc(title)} | '
             f'{esc(self.spec.name)}</title>\n<link rel="stylesheet" media="all" href="'
             f'{self.url("/sites/default/files/css/css_olivero.css")}" />\n</head>\n<body class="'
             f'{body_class}">\n<a href="#main-content" class="visually-hidden focusable skip-link">'
@@ -270,7 +271,8 @@ class DrupalSite(Site):
             f'="node node--type-article node--promoted node--view-mode-full"><header class="">'
             f"{self.meta_line(post)}</header><div class=\"node__content\"><div class=\"field field"
             f'--name-field-image field--type-image field--label-hidden field__item"><img loading="'
-            f'lazy" src="{img}" width="1200" height="800" alt="{attr(image_caption(post))}" /></div>'
+            f'lazy" src="{img}" width="1200" height="800" alt="{attr(image_caption(post))}" />'
+            f"</div>"
             f'<div class="text-content clearfix field field--name-body field--type-text-with-'
             f'summary field--label-hidden field__item">\n{self.body_html(post, live)}\n</div><div '
             f'class="field field--name-field-tags field--type-entity-reference field--label-above '
@@ -340,9 +342,9 @@ class DrupalSite(Site):
                 f'</header><div class="node__content"><div class="text-content field--name-body '
                 f'field__item"><p>{esc(teaser)}</p></div><div class="paywall-content paywall"><h2>'
                 f'This article is for subscribers</h2><p>Subscribe to read the whole story and '
-                f'support local journalism.</p><p><a href="{self.url("/subscribe")}" class="button">'
-                f'Subscribe</a> or <a href="{self.url(LOGIN)}">log in</a>.</p></div></div></article>'
-                f"</div>")
+                f'support local journalism.</p><p><a href="{self.url("/subscribe")}" class="'
+                f'button">Subscribe</a> or <a href="{self.url(LOGIN)}">log in</a>.</p></div>'
+                f"</div></article></div>")
         return self.page(PAYWALL_TITLE, head, "path-node page-node-type-article", main)
 
     def render_static(self, path: str, extra_html: str = "") -> str:
@@ -394,8 +396,9 @@ class DrupalSite(Site):
                 f'content clearfix field field--name-body field--type-text-with-summary field--'
                 f'label-hidden field__item"><p>{esc(self.excerpt(post, 40))}</p></div><div class="'
                 f'node__links"><ul class="links inline"><li class="node-readmore"><a href="{url}" '
-                f'rel="tag" title="{attr(post.title)}" hreflang="en">Read more<span class="visually-'
-                f'hidden"> about {esc(post.title)}</span></a></li></ul></div></div></article></div>')
+                f'rel="tag" title="{attr(post.title)}" hreflang="en">Read more<span class="'
+                f'visually-hidden"> about {esc(post.title)}</span></a></li></ul></div></div>'
+                f"</article></div>")
 
     def pager(self, listing: Listing, page: int) -> str:
         last = listing.pages
@@ -409,10 +412,11 @@ class DrupalSite(Site):
         if page > 1:
             items.append(f'<li class="pager__item pager__item--control pager__item--first"><a href'
                          f'="{href(1)}" title="Go to first page" class="pager__link"><span class="'
-                         f'visually-hidden">First page</span></a></li><li class="pager__item pager__'
-                         f'item--control pager__item--previous"><a href="{href(page - 1)}" class="'
-                         f'pager__link" title="Go to previous page" rel="prev"><span class="visually'
-                         f'-hidden">Previous page</span></a></li>')
+                         f'visually-hidden">First page</span></a></li><li class="pager__item '
+                         f'pager__item--control pager__item--previous"><a href="'
+                         f'{href(page - 1)}" class="pager__link" title="Go to previous page" '
+                         f'rel="prev"><span class="visually-hidden">Previous page</span></a>'
+                         f"</li>")
         for n in range(1, last + 1):
             if n == page:
                 items.append(f'<li class="pager__item pager__item--active"><span class="pager__'
@@ -445,9 +449,9 @@ class DrupalSite(Site):
                     f'type-image field--label-hidden field__item"><img src="'
                     f'{self.url(f"/sites/default/files/pictures/{author.slug}.jpg")}" alt="Profile '
                     f'picture for user {attr(author.name)}" /></div><div class="field field--name-'
-                    f'field-bio field--type-text-long field--label-above"><div class="field__label">'
-                    f'About {esc(author.name)}</div><div class="field__item"><p>{esc(bio)}</p></div>'
-                    f"</div></article>")
+                    f'field-bio field--type-text-long field--label-above"><div class="field__'
+                    f'label">About {esc(author.name)}</div><div class="field__item"><p>'
+                    f"{esc(bio)}</p></div></div></article>")
         return ""
 
     def render_listing(self, listing: Listing, page: int) -> str:
@@ -464,7 +468,8 @@ class DrupalSite(Site):
                 f'view-display-id-page_1">{intro}<div class="view-content">{rows}</div>'
                 f"{self.pager(listing, page)}</div></div></div>")
         url = self.url(listing.page_path(page))
-        head = f'<link rel="canonical" href="{url}" />\n<meta property="og:type" content="website" />\n'
+        head = (f'<link rel="canonical" href="{url}" />\n<meta property="og:type" '
+                f'content="website" />\n')
         if listing.kind == "home":
             head += (f'<link rel="alternate" type="application/rss+xml" title="'
                      f'{attr(self.spec.name)}" href="{self.url("/rss.xml")}" />\n')
