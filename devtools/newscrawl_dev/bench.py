@@ -13,6 +13,9 @@ writer thread, and download the rest of the crawler process (Scrapy's engine, HT
 scheduling, spider callbacks).  Wall-clock latencies are reported
 too, but with 16 requests in flight a page's download latency is mostly queueing: summed
 over pages it says more about concurrency than about cost.
+
+The profile-less row crawls the same mirror again from its address alone (no profile, the
+same sitemap discovery) and compares the crawler's CPU per page with the profiled crawl's.
 """
 
 from __future__ import annotations
@@ -164,41 +167,72 @@ def article_urls(manifest_url: str, limit: int) -> tuple[list[str], int]:
     return [a["url"] for a in manifest["articles"]][:limit], len(manifest["articles"])
 
 
-def run_bench(pages: int, workers: int = 0, sample: int = 300) -> BenchResult:
-    """Run one benchmark at ``pages`` mirror articles."""
+def _crawl(server: Any, mirror: subprocess.Popen[str], database: str, target: list[str],
+           workers: int) -> tuple[dict[str, Any], int, float, ProcessSampler]:
+    """One crawl of the mirror into ``database``: its run record, articles stored, seconds."""
     from crawler.storage.client import connect
+
+    env = dict(os.environ, MONGO_URI=server.uri, MONGO_DATABASE=database)
+    args = ["crawl", *target, "--no-delay", "--discover", "sitemaps", "-s", "LOG_LEVEL=WARNING",
+            *UNTHROTTLED]
+    if workers:
+        args += ["--workers", str(workers)]
+    started = time.perf_counter()
+    crawl = subprocess.Popen(_cli(*args), env=env)
+    sampler = ProcessSampler(crawl.pid, {"mirror": mirror.pid,
+                                         "database": getattr(server, "pid", None)})
+    sampler.start()
+    crawl.wait()
+    elapsed = time.perf_counter() - started
+    sampler.stop()
+    client, db = connect(server.uri, database)
+    try:
+        run = db.crawl_runs.find_one(sort=[("started_at", -1)]) or {}
+        stored = db.articles.count_documents({})
+    finally:
+        client.drop_database(database)
+        client.close()
+    return run, stored, elapsed, sampler
+
+
+def cpu_ms_per_page(run: dict[str, Any]) -> float:
+    stats = run.get("stats", {})
+    responses = int(stats.get("downloader/response_count", 0))
+    return sum(stage_cpu_ms(stats).values()) / max(responses, 1)
+
+
+def run_bench(pages: int, workers: int = 0, sample: int = 300,
+              profileless: bool = True) -> BenchResult:
+    """Run one benchmark at ``pages`` mirror articles; with ``profileless``, crawl the same
+    mirror a second time from its address alone (no profile) and compare CPU per page."""
     from crawler.storage.server import resolve_server
 
-    database = f"bench_{uuid.uuid4().hex[:8]}"
     with resolve_server() as server:
         mirror, base_url = start_mirror(pages)
         try:
             urls, expected = article_urls(f"{base_url}/__manifest__.json", sample)
-            env = dict(os.environ, MONGO_URI=server.uri, MONGO_DATABASE=database)
-            args = ["crawl", PROFILE, "--base-url", base_url, "--no-delay",
-                    "--discover", "sitemaps", "-s", "LOG_LEVEL=WARNING", *UNTHROTTLED]
-            if workers:
-                args += ["--workers", str(workers)]
-            started = time.perf_counter()
-            crawl = subprocess.Popen(_cli(*args), env=env)
-            sampler = ProcessSampler(crawl.pid, {"mirror": mirror.pid,
-                                                 "database": getattr(server, "pid", None)})
-            sampler.start()
-            crawl.wait()
-            elapsed = time.perf_counter() - started
-            sampler.stop()
+            run, stored, elapsed, sampler = _crawl(
+                server, mirror, f"bench_{uuid.uuid4().hex[:8]}",
+                [PROFILE, "--base-url", base_url], workers)
             reference = trafilatura_rate(base_url, urls)
+            extra: dict[str, Any] = {}
+            if profileless:
+                auto, auto_stored, auto_elapsed, _ = _crawl(
+                    server, mirror, f"bench_{uuid.uuid4().hex[:8]}", [base_url + "/"], workers)
+                profiled_ms, auto_ms = cpu_ms_per_page(run), cpu_ms_per_page(auto)
+                extra = {"profileless": {
+                    "articles_stored": auto_stored, "elapsed_s": round(auto_elapsed, 2),
+                    "responses": int(auto.get("stats", {}).get("downloader/response_count", 0)),
+                    "cpu_ms_per_page": round(auto_ms, 2),
+                    "profiled_cpu_ms_per_page": round(profiled_ms, 2),
+                    "ratio": round(auto_ms / profiled_ms, 2) if profiled_ms else 0.0,
+                    "finish_reason": str(auto.get("finish_reason", ""))}}
         finally:
             mirror.terminate()
             mirror.wait(timeout=10)
-        client, db = connect(server.uri, database)
-        try:
-            run = db.crawl_runs.find_one(sort=[("started_at", -1)]) or {}
-            stored = db.articles.count_documents({})
-        finally:
-            client.drop_database(database)
-            client.close()
-    return summarise(run, pages, expected, stored, elapsed, sampler, reference, len(urls))
+    result = summarise(run, pages, expected, stored, elapsed, sampler, reference, len(urls))
+    result.extra.update(extra)
+    return result
 
 
 # Stage -> stats key of its CPU milliseconds; "download" is the crawler process's remainder.
@@ -262,6 +296,10 @@ def summarise(run: dict[str, Any], pages: int, expected: int, stored: int, elaps
     )
 
 
+def _auto(result: BenchResult, key: str) -> str:
+    return str(result.extra.get("profileless", {}).get(key, "-"))
+
+
 def format_table(results: list[BenchResult]) -> str:
     rows = [
         ("pages (mirror articles)", lambda r: f"{r.articles_expected}"),
@@ -284,6 +322,10 @@ def format_table(results: list[BenchResult]) -> str:
         ("peak RSS, all processes MB", lambda r: f"{r.peak_rss_mb:.0f}"),
         ("peak RSS, crawler main MB", lambda r: f"{r.peak_rss_main_mb:.0f}"),
         ("extraction workers", lambda r: f"{r.workers}"),
+        ("profile-less: articles stored", lambda r: _auto(r, "articles_stored")),
+        ("profile-less: CPU ms/page (profiled)", lambda r: (
+            f"{_auto(r, 'cpu_ms_per_page')} ({_auto(r, 'profiled_cpu_ms_per_page')})")),
+        ("profile-less: CPU ratio to profiled", lambda r: f"{_auto(r, 'ratio')}x"),
         ("finish reason", lambda r: r.finish_reason),
     ]
     width = max(len(label) for label, _ in rows)

@@ -15,6 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="extraction worker processes (default: one per core)")
     parser.add_argument("--sample", type=int, default=300,
                         help="pages used for the plain-trafilatura reference rate")
+    parser.add_argument("--no-profileless", dest="profileless", action="store_false",
+                        help="skip the second, profile-less crawl of the mirror")
     parser.add_argument("--output", type=Path, default=Path("bench-results/bench.json"),
                         help="JSON file to write (default bench-results/bench.json)")
 
@@ -25,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     results = []
     for pages in args.pages:
         print(f"bench: {pages} pages ...", flush=True)
-        results.append(run_bench(pages, workers=args.workers, sample=args.sample))
+        results.append(run_bench(pages, workers=args.workers, sample=args.sample,
+                                 profileless=args.profileless))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps([asdict(r) for r in results], indent=2), encoding="utf-8")
     print(format_table(results))
