@@ -3,9 +3,13 @@ manifests; one crawl per mirror, shared by the tests of that mirror."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pymongo
 import pytest
@@ -13,7 +17,7 @@ import pytest
 from crawler.cli import EXIT_OK
 from newscrawl_dev.evaluation.crawl import score_crawl
 from newscrawl_dev.mirror.server import MirrorServer
-from tests.crawlutil import CrawlResult, run_crawl
+from tests.crawlutil import REPO, CrawlResult, crawl_env, hits_since, run_crawl
 
 THEMES = ("newspaper", "generic", "drupal")
 
@@ -61,3 +65,21 @@ def test_the_run_is_recorded_as_profileless_with_its_rules(crawled: Crawled) -> 
     doc = crawled.db["articles"].find_one({"site": crawled.site})
     assert doc is not None
     assert doc["provenance"]["page_type"].startswith(("signals:", "json-ld", "url-shape"))
+
+
+@pytest.mark.parametrize("crawled", ["generic"], indirect=True)
+def test_a_rerun_fetches_no_stored_article_and_runs_lists_it(crawled: Crawled,
+                                                             mongo_server: Any) -> None:
+    server, db = crawled.server, crawled.db
+    before = Counter(server.hits)
+    again = run_crawl(db, mongo_server.uri, server.base_url + "/")
+    assert again.code == EXIT_OK, again.stderr[-3000:]
+    hits = hits_since(before, Counter(server.hits))
+    articles = {urlsplit(a["url"]).path for a in crawled.manifest["articles"]}
+    assert not set(hits) & articles, sorted(set(hits) & articles)
+    assert again.stat("discovery/known_skipped") >= len(articles)
+    assert db["articles"].count_documents({"site": crawled.site}) == len(articles)
+    runs = subprocess.run([sys.executable, "-m", "crawler.cli", "runs", "--site", crawled.site],
+                          env=crawl_env(mongo_server.uri, db.name), cwd=REPO,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert runs.returncode == 0 and "(profile-less)" in runs.stdout, runs.stdout

@@ -24,14 +24,18 @@ NON_ARTICLE_TYPES = re.compile(
     r"^(?:AboutPage|ContactPage|FAQPage|ProfilePage|CollectionPage|ItemList|SearchResultsPage"
     r"|CheckoutPage|Product|Event|Person|QAPage|MedicalWebPage)$", re.IGNORECASE)
 LISTING_TYPES = re.compile(r"^(?:CollectionPage|ItemList|SearchResultsPage)$", re.IGNORECASE)
-# Names of static pages, alone or as the start of a longer slug ("privacy-policy").
+# Names of static pages: a whole last path segment ("about", "privacy-policy").  Longer
+# slugs that only start with such a word ("about-time-the-council-acted") are articles.
 STATIC_NAMES = re.compile(
-    r"^(?:about|contact|privacy|terms|imprint|impressum|legal|cookies?|subscribe|subscription"
-    r"|newsletters?|advertis\w*|careers?|jobs|faq|help|support|donate|membership|login|register"
-    r"|account|editorial|corrections|ethics|masthead|team|staff|our-team|who-we-are|mission"
-    r"|accessibility|sitemap|search|datenschutz|kontakt|mentions-legales|a-propos|contacto"
-    r"|aviso-legal|chi-siamo|contatti|despre(?:-noi)?|confidentialitate|o-nas|kontakty"
-    r"|politica[\w-]*|termeni[\w-]*)(?:[-_][\w-]*)?$", re.IGNORECASE)
+    r"^(?:about(?:[-_]us)?|contact(?:[-_]us)?|privacy|terms|imprint|impressum|legal|cookies?"
+    r"|subscribe|subscriptions?|newsletters?|advertise|advertising|careers?|jobs|faq|help"
+    r"|support(?:[-_]us)?|donate|membership|login|register|account|masthead|team|staff"
+    r"|our[-_]team|meet[-_]the[-_]team|who[-_]we[-_]are|mission|accessibility|sitemap|search"
+    r"|datenschutz|kontakt|mentions[-_]legales|a[-_]propos|contacto|aviso[-_]legal"
+    r"|chi[-_]siamo|contatti|despre(?:[-_]noi)?|confidentialitate|o[-_]nas|kontakty"
+    r"|(?:privacy|cookies?|editorial|corrections|ethics|terms|comments?|republishing)"
+    r"(?:[-_](?:and|of|policy|policies|statement|notice|standards|guidelines|use|service"
+    r"|conditions|corrections))+)$", re.IGNORECASE)
 RULE_BYLINE = "signals:byline"
 _META_PUBLISHED = etree.XPath(
     "//meta[@property='article:published_time' or @name='article:published_time'"
@@ -112,7 +116,8 @@ def classify(s: PageSignals, words: int, min_words: int, has_date: bool) -> tupl
     strong = s.article_schema or (s.og_type.startswith("article") and s.published_meta)
     if s.static_name and not s.article_schema:
         return "other", "signals:static-name"
-    if s.other_schema and not s.article_schema:
+    # Yoast and others describe some posts as a WebPage with a date: og says article then.
+    if s.other_schema and not s.article_schema and not (s.other_schema == "WebPage" and strong):
         kind = "listing" if s.listing_schema or s.teasers >= MIN_TEASERS else "other"
         return kind, f"json-ld:{s.other_schema}"
     if s.teasers >= MIN_TEASERS and not strong:

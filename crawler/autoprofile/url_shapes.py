@@ -33,7 +33,9 @@ PAGE_PARAMS = {"page", "p", "pg", "paged", "start", "offset"}
 def segment_token(segment: str, first: bool) -> str:
     low = segment.lower()
     if _NUMBER.match(segment):
-        return {4: "<d4>", 2: "<d2>", 1: "<d2>"}.get(len(segment), "<n>")
+        if len(segment) == 4 and 1990 <= int(segment) <= 2099:
+            return "<d4>"  # a year
+        return "<d2>" if len(segment) <= 2 else "<n>"  # month, day or page; an id
     if _SLUG.match(segment) or _DATED.match(segment):
         return "<slug>"
     if first or low in STRUCTURAL:
