@@ -25,14 +25,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
 from scrapy.exceptions import IgnoreRequest
+from twisted.internet import threads
 
 from crawler.autoprofile.address import FEED_PATHS, SITEMAP_PATHS, profile_from_address
+from crawler.autoprofile.layout import Layout, learn_layout
 from crawler.autoprofile.pagesignals import RULE_BYLINE
 from crawler.autoprofile.url_shapes import ShapeBook
 from crawler.discovery.frontier import KnownArticles
@@ -56,6 +59,9 @@ SKIP_LINKS = re.compile(
 PAGE_IN_PATH = re.compile(r"/page/(\d+)/?$")
 PAGE_PARAMS = ("page", "paged", "p", "pg")
 REDIRECTS = (301, 302, 303, 307, 308)
+# Articles judged by these rules teach the layout; the body rule must hold on this share.
+STRONG_RULES = ("signals:json-ld", "signals:og+published")
+LAYOUT_MIN_SHARE = 0.9
 FEED_TYPES = ('link[rel~="alternate"][type="application/rss+xml"]::attr(href), '
               'link[rel~="alternate"][type="application/atom+xml"]::attr(href)')
 
@@ -86,6 +92,10 @@ class ProfilelessSpider(SiteSpider):
     found_sitemaps: list[str]
     found_feeds: list[str]
     pagination_forms: set[str]
+    layout_pages: int
+    layout_samples: list[tuple[str, bytes]]
+    layout_state: str  # off | sampling | learning | learned | rejected
+    extract_profile: SiteProfile | None  # the profile with the learned layout
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ProfilelessSpider:
@@ -98,6 +108,10 @@ class ProfilelessSpider(SiteSpider):
         spider.found_sitemaps = []
         spider.found_feeds = []
         spider.pagination_forms = set()
+        spider.layout_pages = s.getint("NEWSCRAWL_PROFILELESS_LAYOUT_PAGES")
+        spider.layout_samples = []
+        spider.layout_state = "sampling" if spider.layout_pages > 0 else "off"
+        spider.extract_profile = None
         return spider
 
     def _load_known(self) -> KnownArticles:
@@ -246,7 +260,7 @@ class ProfilelessSpider(SiteSpider):
             return
         here = canonicalize(response.url)
         self.frontier.claim(here)
-        data = await self.extract(response, self.profile)
+        data = await self.extract(response, self.extract_profile or self.profile)
         kind, rule = self.decide(response.url, data)
         declared = data.get("canonical_url")
         if (data.get("page_type") == "article" and declared
@@ -269,6 +283,8 @@ class ProfilelessSpider(SiteSpider):
             return
         if kind != "article":
             return
+        if rule in STRONG_RULES:
+            self.sample_layout(response)
         if "related" in self.modes and hops < self.max_depth:
             for link in data.get("related") or []:
                 if self.shapes.predict(link.get("url", "")) in ("listing", "other"):
@@ -299,6 +315,39 @@ class ProfilelessSpider(SiteSpider):
                 data["ok"] = False
                 return predicted, f"url-shape:{predicted}"
         return kind, rule
+
+    # --- the layout learned from the first articles ------------------------------------
+    def sample_layout(self, response: Response) -> None:
+        """Keep the first articles; once there are enough, learn their layout in a thread."""
+        if self.layout_state != "sampling":
+            return
+        self.layout_samples.append((response.url, response.body))
+        if len(self.layout_samples) < self.layout_pages:
+            return
+        self.layout_state = "learning"
+        samples, self.layout_samples = self.layout_samples, []
+        d = threads.deferToThread(learn_layout, samples, self.profile)
+        d.addCallbacks(self.layout_learned, self.layout_failed)
+
+    def layout_learned(self, layout: Layout) -> None:
+        stats = self.crawler.stats
+        for e in layout.evidence:
+            self.logger.info("layout %s", e.line())
+        if not layout.holds(LAYOUT_MIN_SHARE):
+            self.layout_state = "rejected"
+            stats.set_value("profileless/layout", "rejected")
+            return
+        self.layout_state = "learned"
+        self.extract_profile = replace(self.profile, body=layout.body,
+                                       body_exclude=layout.body_exclude,
+                                       related=layout.related)
+        stats.set_value("profileless/layout", layout.body[0])
+        stats.set_value("profileless/layout_blocks", len(layout.related))
+
+    def layout_failed(self, failure: Failure) -> None:
+        self.layout_state = "rejected"
+        self.crawler.stats.set_value("profileless/layout", "failed")
+        self.logger.warning("learning the layout failed: %s", failure.getErrorMessage())
 
     def keep(self, response: Response, kind: str, rule: str) -> None:
         """Pages kept for ``profile suggest`` (off in crawls)."""

@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extraction.titles import clean_space
+from crawler.profiles import RelatedBlock
 
 # Label -> heading pattern.  Order matters: the first label whose pattern matches wins.
 LABEL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -132,6 +133,27 @@ def find_blocks(tree: etree._Element,
         if links:
             taken.update(holder.iter())
             found.append(FoundBlock("related", holder, "", "schema", _dedup(links, "related")))
+    return found
+
+
+def layout_blocks(tree: etree._Element, specs: tuple[RelatedBlock, ...],
+                  accept: Callable[[str | None], str | None]) -> list[FoundBlock]:
+    """The blocks of a learned layout on this page (selectors, as a profile's)."""
+    from crawler.extraction.body import css
+    from crawler.extraction.related import PageBlocks
+
+    page = PageBlocks(tree)
+    found: list[FoundBlock] = []
+    for spec in specs:
+        for element in page.matching(spec):
+            if _EXCLUDED_ANCESTORS(element) or any(b.element is element for b in found):
+                continue
+            anchors = [a for a in css(element, spec.links)
+                       if (a.get("rel") or "").lower() not in ("prev", "next")]
+            links = [(a, url) for a in anchors if (url := accept(a.get("href"))) is not None]
+            if links:
+                found.append(FoundBlock(spec.label, element, "", "layout",
+                                        _dedup(links, spec.label)))
     return found
 
 

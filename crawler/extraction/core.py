@@ -146,23 +146,35 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
 def _extract_profileless(tree: lxml.html.HtmlElement, url: str, ld: LinkedData,
                          meta: dict, provenance: dict[str, str], og_type: str, encoding: str,
                          opts: ExtractOptions) -> ExtractionResult:
-    """No site profile: related blocks found by heading (and taken out of the page before
-    the body is read), the page type decided by :mod:`crawler.autoprofile.pagesignals`."""
+    """No site profile: the page type decided by :mod:`crawler.autoprofile.pagesignals`;
+    related blocks found by heading, or by the layout the crawl learned
+    (:mod:`crawler.autoprofile.layout`: body container, exclusions, blocks), and taken
+    out of the page before the body is read."""
     from crawler.autoprofile.pagesignals import classify, read_signals
-    from crawler.autoprofile.related_blocks import find_blocks, number_positions
+    from crawler.autoprofile.related_blocks import find_blocks, layout_blocks, number_positions
     from crawler.extraction.related import LinkFilter
 
+    profile = opts.profile
+    assert profile is not None
     accept = LinkFilter(url, meta.get("canonical_url"), None, strict=True)
-    blocks = find_blocks(tree, accept) if opts.with_related else []
+    blocks = []
+    if opts.with_related:
+        blocks = layout_blocks(tree, profile.related, accept) if profile.related else []
+        blocks = blocks or find_blocks(tree, accept)
     skip = {el for b in blocks for el in b.element.iter()}
     signals = read_signals(tree, url, ld, og_type, skip)
     for block in blocks:
         parent = block.element.getparent()
         if parent is not None:
             parent.remove(block.element)
-    body = generic_body(tree, url, ld.get("articleBody") if ld.article else None,
-                        meta.get("description"))
-    body.elements = locate(tree, body.blocks)
+    container = profile_container(tree, profile.body) if profile.body else None
+    if container is not None:
+        body = profile_body(tree, url, container, profile.body_exclude, opts.include_captions)
+        body.source = "layout+trafilatura"
+    else:
+        body = generic_body(tree, url, ld.get("articleBody") if ld.article else None,
+                            meta.get("description"))
+        body.elements = locate(tree, body.blocks)
     body.drop_heading(meta.get("title"))
     words = body.word_count
     kind, rule = classify(signals, words, opts.min_words, bool(meta.get("published")))
