@@ -41,6 +41,7 @@ from crawler.autoprofile.url_shapes import ShapeBook
 from crawler.discovery.frontier import KnownArticles
 from crawler.discovery.sitemaps import sitemaps_from_robots
 from crawler.extraction import selectors as sel
+from crawler.extraction.result import ExtractionResult
 from crawler.profiles import SiteProfile
 from crawler.urls import canonicalize, in_domains
 from spiders.site import SiteSpider
@@ -260,10 +261,10 @@ class ProfilelessSpider(SiteSpider):
             return
         here = canonicalize(response.url)
         self.frontier.claim(here)
-        data = await self.extract(response, self.extract_profile or self.profile)
-        kind, rule = self.decide(response.url, data)
-        declared = data.get("canonical_url")
-        if (data.get("page_type") == "article" and declared
+        result = await self.extract(response, self.extract_profile or self.profile)
+        kind, rule = self.decide(response.url, result)
+        declared = result.page_canonical
+        if (result.page_type == "article" and declared
                 and in_domains(declared, self.profile.allowed_domains)
                 and canonicalize(declared) != here):
             stats.inc_value("profileless/variant_pages")
@@ -285,34 +286,33 @@ class ProfilelessSpider(SiteSpider):
             return
         if rule in STRONG_RULES:
             self.sample_layout(response)
+        # Links to pages of a shape known not to hold articles are not related links.
+        result.related = [link for link in result.related
+                          if self.shapes.predict(link.get("url", "")) not in ("listing",
+                                                                              "other")]
         if "related" in self.modes and hops < self.max_depth:
-            for link in data.get("related") or []:
-                if self.shapes.predict(link.get("url", "")) in ("listing", "other"):
-                    continue
+            for link in result.related:
                 req = self.consider_article(link.get("url", ""), hops=hops + 1)
                 if req is not None:
                     stats.inc_value("discovery/from_related")
                     yield req
-        if self.before_since(data.get("published")):
+        if self.before_since(result.published_at):
             stats.inc_value("articles/before_since")
             return
-        data["related"] = [link for link in data.get("related") or []
-                           if self.shapes.predict(link.get("url", "")) not in
-                           ("listing", "other")]
-        item = self.take(self.build_item(response, data, self.site_name))
+        item = self.take(self.build_item(response, result, self.site_name))
         if item is not None:
             yield item
 
-    def decide(self, url: str, data: dict[str, Any]) -> tuple[str, str]:
+    def decide(self, url: str, result: ExtractionResult) -> tuple[str, str]:
         """The page type: the worker's, with weak evidence settled by the URL shape."""
-        kind = data.get("page_type") or "other"
-        rule = (data.get("provenance") or {}).get("page_type") or "unknown"
-        if not data.get("ok") and kind == "article":
-            return "other", f"rejected:{data.get('reason') or 'extract'}"
+        kind = result.page_type or "other"
+        rule = result.provenance.get("page_type") or "unknown"
+        if not result.ok and kind == "article":
+            return "other", f"rejected:{result.reason or 'extract'}"
         if kind == "article" and rule == RULE_BYLINE:
             predicted = self.shapes.predict(url)
             if predicted in ("listing", "other"):
-                data["ok"] = False
+                result.ok = False
                 return predicted, f"url-shape:{predicted}"
         return kind, rule
 

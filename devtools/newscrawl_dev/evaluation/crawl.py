@@ -3,7 +3,7 @@
 ``found``: share of the manifest's articles stored (canonical URL or alias);
 ``non_articles``: share of stored documents that are not manifest articles (nor the
 republished copy); ``body``: token F1 (:mod:`.scoring`) averaged over found articles;
-``title``: exact titles; ``date``: publication day in the article's own time zone;
+``title``: exact titles; ``date``: the publisher's calendar day of publication;
 ``related_p``/``related_r``: edges ``(from, to)`` stored in ``links`` against the
 manifest's labelled blocks and inline links; ``related_label``: share of matched edges
 with the manifest's label.
@@ -51,8 +51,11 @@ def score_crawl(db: Any, manifest: dict[str, Any], site: str | None = None) -> d
         p, r = counts.precision or 0.0, counts.recall or 0.0
         f1s.append(2 * p * r / (p + r) if p + r else 0.0)
         titles += title_match(want["title"], doc.get("title"))
-        published = datetime.fromisoformat(want["published"])
-        dates += _day(doc.get("published_at"), published) == published.date().isoformat()
+        if want.get("published_day") and doc.get("published_day"):
+            dates += doc["published_day"] == want["published_day"]
+        else:
+            published = datetime.fromisoformat(want["published"])
+            dates += _day(doc.get("published_at"), published) == published.date().isoformat()
     ids = {d["_id"]: d["canonical_url"] for d in docs}
     want_edges = {(canonicalize(a["url"]), canonicalize(r["url"])): r["label"]
                   for a in manifest["articles"] for r in a["related"]}
