@@ -124,3 +124,33 @@ def test_addresses() -> None:
     assert not is_address("wpgeneric") and not is_address("sites/x.yaml")
     assert site_key("https://www.site.example/news/") == "site.example"
     assert allowed_hosts("https://www.site.example/") == ("www.site.example", "site.example")
+
+
+@pytest.mark.parametrize(("theme", "body"), [("generic", "div.entry-content"),
+                                             ("drupal", "div.field--name-body")])
+def test_the_learned_layout_extracts_what_the_page_signals_path_does(theme: str,
+                                                                     body: str) -> None:
+    from dataclasses import replace
+
+    from crawler.autoprofile.address import profile_from_address
+    from crawler.autoprofile.layout import learn_layout
+    from crawler.extraction import ExtractOptions, extract
+    from newscrawl_dev.mirror.app import MirrorApp
+
+    app = MirrorApp(theme, base_url="http://127.0.0.1:8080", traps=False)
+    pages = [(a["url"], app.handle("GET", a["url"].removeprefix(app.base_url), {}).body)
+             for a in app.manifest()["articles"][:16]]
+    auto = profile_from_address(app.base_url)
+    layout = learn_layout(pages[:8], auto)
+    assert layout.holds(0.9) and layout.body[0].startswith("div") and all(
+        part in layout.body[0] for part in body.split(".")[1:]), layout.evidence
+    assert {spec.label for spec in layout.related} >= {"related", "latest"}
+    learned = replace(auto, body=layout.body, body_exclude=layout.body_exclude,
+                      related=layout.related)
+    for url, html in pages[8:]:
+        plain = extract(html, ExtractOptions(url=url, profile=auto))
+        fast = extract(html, ExtractOptions(url=url, profile=learned))
+        assert fast.ok and fast.provenance["text"] == "layout+trafilatura"
+        assert fast.text == plain.text
+        assert sorted((r["url"], r["label"]) for r in fast.related) == \
+            sorted((r["url"], r["label"]) for r in plain.related)

@@ -37,24 +37,23 @@ STATIC_NAMES = re.compile(
     r"(?:[-_](?:and|of|policy|policies|statement|notice|standards|guidelines|use|service"
     r"|conditions|corrections))+)$", re.IGNORECASE)
 RULE_BYLINE = "signals:byline"
+_OUTSIDE = "not(ancestor::aside | ancestor::nav | ancestor::footer)"
 _META_PUBLISHED = etree.XPath(
-    "//meta[@property='article:published_time' or @name='article:published_time'"
+    "//head/meta[@property='article:published_time' or @name='article:published_time'"
     " or @itemprop='datePublished' or @name='date' or @name='publish-date'"
     " or @name='parsely-pub-date' or @name='sailthru.date']/@content")
 _BYLINE_TIME = etree.XPath(
-    "//*[contains(@class, 'byline') or contains(@class, 'meta') or contains(@class, 'author')"
-    " or contains(@class, 'submitted') or contains(@class, 'posted') or contains(@class, 'date')]"
-    "//time[not(ancestor::aside | ancestor::nav | ancestor::footer)]")
+    f"//time[{_OUTSIDE}][ancestor::*[contains(@class, 'byline') or contains(@class, 'meta')"
+    " or contains(@class, 'author') or contains(@class, 'submitted')"
+    " or contains(@class, 'posted') or contains(@class, 'date')]]")
+_HEADLINE = "[a[@href]][normalize-space(.) = normalize-space(a)]"
 _TEASERS = etree.XPath(
-    "//article[not(ancestor::aside | ancestor::nav | ancestor::footer)]"
-    " | //*[self::h2 or self::h3][a[@href]][count(*) = 1][normalize-space(.) = "
-    "normalize-space(a)][not(ancestor::aside | ancestor::nav | ancestor::footer"
-    " | ancestor::article)]")
+    f"//article[{_OUTSIDE}] | //h2{_HEADLINE}[count(*) = 1][{_OUTSIDE}][not(ancestor::article)]"
+    f" | //h3{_HEADLINE}[count(*) = 1][{_OUTSIDE}][not(ancestor::article)]")
 _LINKED_HEADLINES = etree.XPath(
-    "//*[self::h1 or self::h2 or self::h3][a[@href]][normalize-space(.) = normalize-space(a)]"
-    "[not(ancestor::aside | ancestor::nav | ancestor::footer | ancestor::header[@role='banner']"
-    " | ancestor::*[@id='header' or @id='masthead'])]")
-_PASSWORD = etree.XPath("//form//input[@type='password']")
+    " | ".join(f"//{h}{_HEADLINE}[{_OUTSIDE}][not(ancestor::header[@role='banner']"
+               " | ancestor::*[@id='header' or @id='masthead'])]" for h in ("h1", "h2", "h3")))
+_PASSWORD = etree.XPath("//input[@type='password'][ancestor::form]")
 MIN_TEASERS = 4
 
 
