@@ -108,8 +108,9 @@ def read_signals(tree: etree._Element, url: str, ld: LinkedData, og_type: str,
     return s
 
 
-def classify(s: PageSignals, words: int, min_words: int, has_date: bool) -> tuple[str, str]:
-    """``(page type, rule)`` from the page's signals."""
+def early_verdict(s: PageSignals) -> tuple[str, str] | None:
+    """The page type when the signals alone rule the page out as an article (no body
+    needed: a listing or another page is not read further), else None."""
     if s.paywalled:
         return "other", "signals:paywalled"
     strong = s.article_schema or (s.og_type.startswith("article") and s.published_meta)
@@ -123,14 +124,23 @@ def classify(s: PageSignals, words: int, min_words: int, has_date: bool) -> tupl
         return "listing", "signals:teasers"
     if s.teasers >= 2 * MIN_TEASERS and not s.article_schema:
         return "listing", "signals:teasers"
-    if strong and has_date and words >= min_words:
-        return "article", "signals:json-ld" if s.article_schema else "signals:og+published"
     if s.og_type in ("website", "profile", "object", "book", "product") and not strong:
         return "other", "meta:og:type"
-    if s.login_form and words < 4 * min_words:
-        return "other", "signals:login-form"
     if s.linked_headlines and not strong:
         return "listing", "signals:linked-headlines"
+    return None
+
+
+def classify(s: PageSignals, words: int, min_words: int, has_date: bool) -> tuple[str, str]:
+    """``(page type, rule)`` from the page's signals and its body."""
+    early = early_verdict(s)
+    if early is not None:
+        return early
+    strong = s.article_schema or (s.og_type.startswith("article") and s.published_meta)
+    if strong and has_date and words >= min_words:
+        return "article", "signals:json-ld" if s.article_schema else "signals:og+published"
+    if s.login_form and words < 4 * min_words:
+        return "other", "signals:login-form"
     if s.dated_byline and has_date and words >= min_words:
         return "article", RULE_BYLINE
     return "other", "signals:none"

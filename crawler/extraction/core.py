@@ -150,7 +150,7 @@ def _extract_profileless(tree: lxml.html.HtmlElement, url: str, ld: LinkedData,
     related blocks found by heading, or by the layout the crawl learned
     (:mod:`crawler.autoprofile.layout`: body container, exclusions, blocks), and taken
     out of the page before the body is read."""
-    from crawler.autoprofile.pagesignals import classify, read_signals
+    from crawler.autoprofile.pagesignals import classify, early_verdict, read_signals
     from crawler.autoprofile.related_blocks import find_blocks, layout_blocks, number_positions
     from crawler.extraction.related import LinkFilter
 
@@ -163,6 +163,12 @@ def _extract_profileless(tree: lxml.html.HtmlElement, url: str, ld: LinkedData,
         blocks = blocks or find_blocks(tree, accept)
     skip = {el for b in blocks for el in b.element.iter()}
     signals = read_signals(tree, url, ld, og_type, skip)
+    early = early_verdict(signals)
+    if early is not None:  # a listing or another page: its body is not read
+        return ExtractionResult.failed(
+            "not_an_article", url, page_type=early[0], title=meta.get("title"),
+            page_canonical=meta.get("page_canonical"), encoding=encoding,
+            provenance={"page_type": early[1]})
     for block in blocks:
         parent = block.element.getparent()
         if parent is not None:
