@@ -17,15 +17,17 @@ from newscrawl_dev.mirror.content import Post, build_site
 from newscrawl_dev.mirror.drupal import DrupalSite, DrupalSitemaps
 from newscrawl_dev.mirror.feeds import CoreSitemaps, YoastSitemaps, robots, rss
 from newscrawl_dev.mirror.generic import GenericSite
+from newscrawl_dev.mirror.legacy import LegacySite, NoSitemaps
 from newscrawl_dev.mirror.newspaper import NewspaperSite
 from newscrawl_dev.mirror.theme import Site, http_date
 
 HTML = "text/html; charset=UTF-8"
 MANIFEST_PATH = "/__manifest__.json"  # not linked from any page: for tools that run the CLI
-DEFAULT_ARTICLES = {"newspaper": 60, "generic": 40, "drupal": 40}
+DEFAULT_ARTICLES = {"newspaper": 60, "generic": 40, "legacy": 40, "drupal": 40}
 PROFILE_NAMES = {"newspaper": "russianstudiesromania", "generic": "wpgeneric",
-                 "drupal": "harbourcity"}
-THEMES = {"newspaper": NewspaperSite, "generic": GenericSite, "drupal": DrupalSite}
+                 "legacy": "lakesidecourier", "drupal": "harbourcity"}
+THEMES = {"newspaper": NewspaperSite, "generic": GenericSite, "legacy": LegacySite,
+          "drupal": DrupalSite}
 
 
 @dataclass
@@ -124,11 +126,12 @@ class MirrorApp:
             site.sitemaps = DrupalSitemaps(site)
         else:
             site.sitemaps = (YoastSitemaps(site, self.sitemap_page_size)
-                             if self.theme == "newspaper" else CoreSitemaps(site))
+                             if self.theme == "newspaper" else NoSitemaps()
+                             if self.theme == "legacy" else CoreSitemaps(site))
         return site
 
     def _cache(self, site: Site) -> PageCache:
-        if not self.prerender:
+        if not self.prerender or isinstance(site, LegacySite):
             return PageCache(site, self.cache_pages)
         cache = PageCache(site, None)
         for path, post in site.post_paths.items():
@@ -147,7 +150,12 @@ class MirrorApp:
 
         manifest = self._manifest
         if manifest is None:
-            manifest = self._manifest = build_manifest(self)
+            manifest = build_manifest(self)
+            if isinstance(self.site, LegacySite):
+                from newscrawl_dev.mirror.legacy import manifest as legacy_manifest
+
+                manifest = legacy_manifest(self, manifest)
+            self._manifest = manifest
         return manifest
 
     def sitemap_paths(self) -> list[str]:
@@ -181,6 +189,9 @@ class MirrorApp:
                 return Response(answer.status, answer.body, dict(answer.headers), answer.mode)
         if isinstance(site, DrupalSite):
             return self._drupal(site, path, query)
+        if isinstance(site, LegacySite):
+            status, text, _ = site.route(path, parts.query)
+            return html(text, status)
         if path == "/robots.txt":
             return Response(200, robots(site, self.sitemap_index).encode(),
                             {"Content-Type": "text/plain; charset=utf-8"})
