@@ -144,7 +144,7 @@ class ProfilelessSpider(SiteSpider):
                                     priority=20, meta={"handle_httpstatus_all": True})
             if req is not None:
                 yield req
-        home = self.make_request(p.url("/"), "listing", self.parse_home, priority=30,
+        home = self.make_request(p.url(p.start_urls[0]), "listing", self.parse_home, priority=30,
                                  meta={"dont_redirect": True, "handle_httpstatus_all": True,
                                        "nc_redirects": 0})
         if home is not None:

@@ -8,7 +8,7 @@ import re
 import lxml.html
 import pytest
 
-from crawler.autoprofile.address import allowed_hosts, is_address, site_key
+from crawler.autoprofile.address import allowed_hosts, is_address, site_key, start_path
 from crawler.autoprofile.pagesignals import classify, read_signals
 from crawler.autoprofile.related_blocks import find_blocks, label_of
 from crawler.autoprofile.url_shapes import ShapeBook, shape_of, shape_regex
@@ -124,6 +124,8 @@ def test_addresses() -> None:
     assert not is_address("wpgeneric") and not is_address("sites/x.yaml")
     assert site_key("https://www.site.example/news/") == "site.example"
     assert allowed_hosts("https://www.site.example/") == ("www.site.example", "site.example")
+    assert start_path("https://site.example") == "/"
+    assert start_path("https://site.example/news/index?x=1") == "/news/index?x=1"
 
 
 @pytest.mark.parametrize(("theme", "body"), [("generic", "div.entry-content"),

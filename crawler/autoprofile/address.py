@@ -60,9 +60,16 @@ def _is_ip(host: str) -> bool:
     return bool(re.match(r"^[\d.]+$|^\[?[0-9a-f:]+\]?$", host))
 
 
+def start_path(address: str) -> str:
+    """The page the address names (its home page: ``/`` unless it has a path)."""
+    text = address.strip()
+    parts = urlsplit(text if _SCHEME.match(text) else "https://" + text)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
 def profile_from_address(address: str) -> SiteProfile:
     base = normalize_address(address)
     return SiteProfile(
         name=site_key(base), description=f"profile-less crawl of {base}", base_url=base,
-        allowed_domains=allowed_hosts(base), start_urls=("/",), article_url=(),
+        allowed_domains=allowed_hosts(base), start_urls=(start_path(address),), article_url=(),
         sitemaps=("/robots.txt",), feeds=(), path=base, inferred=True)
