@@ -22,6 +22,9 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("extract", "extract", "extract articles from HTML files or URLs and print JSON"),
     ("export", "export", "stream stored articles out as JSONL or CSV"),
     ("db", "db", "start, stop or inspect the local MongoDB-wire server"),
+    ("doctor", "doctor", "check the database, schema, profiles, Redis and job directory"),
+    ("report", "report", "write an HTML report of runs, articles and links"),
+    ("schedule", "schedule", "run the crawls of a crontab file (container scheduler)"),
 ]
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_PARTIAL, EXIT_ALERT = 0, 1, 2, 3, 4

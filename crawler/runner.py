@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from crawler.cli import EXIT_FAILURE, EXIT_USAGE
+from crawler.ops.summary import RunSummary
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +126,8 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
         client, db = connect(uri, settings.get("MONGO_DATABASE") or None)
     except DatabaseUnavailable as exc:
         print(f"newscrawl crawl: {exc}", file=sys.stderr)
+        _finish(settings, None, RunSummary(site=_site_name(opts), run_id=None, status="failed",
+                                           exit_code=EXIT_FAILURE, error=str(exc)))
         return EXIT_FAILURE
     lock = _lock_job(settings.get("JOBDIR")) if opts.job else None
     if opts.job and lock is None:
@@ -160,17 +163,42 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
         if failures or reason is None:
             error = "; ".join(failures) or "the crawl did not run"
             print(f"newscrawl crawl: failed: {error}", file=sys.stderr)
-            complete_run(db, run_id, status="failed" if reason is None else "crashed",
-                         finish_reason=reason or "exception", stats=stats or None,
-                         error=error, exit_code=EXIT_FAILURE)
+            status = "failed" if reason is None else "crashed"
+            complete_run(db, run_id, status=status, finish_reason=reason or "exception",
+                         stats=stats or None, error=error, exit_code=EXIT_FAILURE)
+            _finish(settings, db, RunSummary.from_stats(
+                _site_name(opts, db, run_id), run_id, status, EXIT_FAILURE, stats, error))
             return EXIT_FAILURE
         status, code = outcome(stats, reason)
         print_summary(out, run_id, stats, status)
+        _finish(settings, db, RunSummary.from_stats(
+            _site_name(opts, db, run_id), run_id, status, code, stats))
         return code
     finally:
         client.close()
         if lock is not None:
             lock.close()
+
+
+def _site_name(opts: CrawlOptions, db: Any = None, run_id: str | None = None) -> str:
+    """The site as its run record names it (a profile given as a path has its own name)."""
+    if db is not None and run_id:
+        try:
+            doc = db["crawl_runs"].find_one({"_id": run_id}, {"site": 1}) or {}
+        except Exception:
+            doc = {}
+        if doc.get("site"):
+            return str(doc["site"])
+    if opts.urls:
+        return "urls"
+    return Path(opts.site).stem if opts.site else ""
+
+
+def _finish(settings: Any, db: Any, summary: RunSummary) -> None:
+    """Notifications and metrics (crawler/ops), after the reactor has stopped."""
+    from crawler.ops.afterrun import finish_run
+
+    finish_run(settings, summary, db)
 
 
 def _lock_job(jobdir: str) -> TextIO | None:

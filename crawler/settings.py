@@ -182,3 +182,32 @@ NEWSCRAWL_STORE_RETRY_BACKOFF_MAX = 10.0
 NEWSCRAWL_STORE_HELD_LINKS_MAX = 200000
 # Documents fetched per round trip by ``newscrawl export``.
 NEWSCRAWL_EXPORT_BATCH_SIZE = 500
+
+# --- Operations: notifications, metrics, health check, report (crawler/ops, docs/operations.md)
+# When to notify: "failure" (exit code 1 or 3), "alert" (those, and failed monitors / exit
+# code 4), "always" (every run), "never".  A channel is on when its destination is set.
+NEWSCRAWL_NOTIFY_ON = os.environ.get("NEWSCRAWL_NOTIFY_ON", "alert")
+# Slack-compatible incoming webhook (JSON ``{"text": ...}``); its URL is a secret, never logged.
+NEWSCRAWL_NOTIFY_WEBHOOK = os.environ.get("NEWSCRAWL_NOTIFY_WEBHOOK", "")
+# E-mail over SMTP: on when HOST and TO are set; TO is comma-separated.
+NEWSCRAWL_NOTIFY_SMTP_HOST = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_HOST", "")
+NEWSCRAWL_NOTIFY_SMTP_PORT = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_PORT", "587")
+NEWSCRAWL_NOTIFY_SMTP_USER = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_USER", "")
+NEWSCRAWL_NOTIFY_SMTP_PASSWORD = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_PASSWORD", "")
+NEWSCRAWL_NOTIFY_SMTP_FROM = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_FROM", "newscrawl@localhost")
+NEWSCRAWL_NOTIFY_SMTP_TO = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_TO", "")
+NEWSCRAWL_NOTIFY_SMTP_STARTTLS = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_STARTTLS", "1")
+NEWSCRAWL_NOTIFY_TIMEOUT = 10.0  # seconds per channel (connect and each read/write)
+# Prometheus text exposition written at the end of each run (node_exporter's textfile
+# collector: a path ending in .prom), and an optional Pushgateway URL.
+NEWSCRAWL_METRICS_FILE = os.environ.get("NEWSCRAWL_METRICS_FILE", "")
+NEWSCRAWL_METRICS_PUSHGATEWAY = os.environ.get("NEWSCRAWL_METRICS_PUSHGATEWAY", "")
+NEWSCRAWL_METRICS_TIMEOUT = 10.0  # seconds for the push
+# ``newscrawl doctor``: free space the job directory needs, and the database timeout.
+NEWSCRAWL_DOCTOR_MIN_FREE_MB = 512
+NEWSCRAWL_DOCTOR_TIMEOUT_MS = 3000
+# ``newscrawl report``: the period shown when --since is not given, and list lengths.
+NEWSCRAWL_REPORT_DAYS = 30
+NEWSCRAWL_REPORT_TOP = 10
+# ``newscrawl schedule``: the crontab of crawls the scheduler runs.
+NEWSCRAWL_SCHEDULE_CRONTAB = os.environ.get("NEWSCRAWL_SCHEDULE_CRONTAB", "crontab")

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pymongo
 import pytest
 
-pytest_plugins = ["tests.fixtures_db", "tests.fixtures_mirror"]
+pytest_plugins = ["tests.fixtures_db", "tests.fixtures_mirror", "tests.receivers",
+                  "tests.opsruns"]
 
 
 @pytest.fixture
