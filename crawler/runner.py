@@ -191,7 +191,12 @@ def _site_name(opts: CrawlOptions, db: Any = None, run_id: str | None = None) ->
             return str(doc["site"])
     if opts.urls:
         return "urls"
-    return Path(opts.site).stem if opts.site else ""
+    from crawler.profiles import ProfileError, load_profile
+
+    try:
+        return load_profile(opts.site).name if opts.site else ""
+    except ProfileError:
+        return Path(opts.site or "").stem
 
 
 def _finish(settings: Any, db: Any, summary: RunSummary) -> None:
