@@ -5,15 +5,17 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv demo test lint eval bench bench-scale ferretdb lock clean chromium report-screenshot
+.PHONY: help venv demo test faults lint eval bench bench-scale bench-themes ferretdb lock clean chromium redis-server report-screenshot
 
 help:
 	@echo "make demo   - set up, start a local database and the offline mirror, crawl it, print a summary"
-	@echo "make test   - set up and run the whole test suite"
+	@echo "make test   - set up and run the whole test suite (with the short fault matrix)"
+	@echo "make faults - the full fault matrix (kills, database and server faults); prints its table"
 	@echo "make lint   - ruff"
 	@echo "make eval   - extraction benchmark: newscrawl vs plain trafilatura"
 	@echo "make bench  - throughput/memory benchmark (PAGES=2000)"
 	@echo "make bench-scale - the benchmark at 1k, 5k and 10k pages (memory growth)"
+	@echo "make bench-themes - extraction CPU per page of each mirror theme (no crawl)"
 	@echo "make ferretdb - build the local FerretDB server (done on demand otherwise)"
 	@echo "make chromium - install the headless browser the report test uses (Debian package)"
 	@echo "make report-screenshot - regenerate docs/report-screenshot.png from the report test"
@@ -31,16 +33,25 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/newscrawl demo
 
-test: $(STAMP) chromium
-	$(PY) -m pytest -q
+test: $(STAMP) chromium redis-server
+	$(PY) -m pytest -q -m "not faults"
+	NEWSCRAWL_FAULTS=short $(PY) -m pytest -q -m faults
 
-# Headless Chromium for the report test (tests/test_report_browser.py): Debian's package,
-# installed with apt-get (through sudo unless root) when no chromium is on PATH.
+# The whole fault matrix; its table also goes to fault-matrix.md (the README's copy).
+faults: $(STAMP)
+	NEWSCRAWL_FAULTS=full NEWSCRAWL_FAULT_TABLE=fault-matrix.md $(PY) -m pytest -q -m faults
+
+# Debian packages that tests run for real, installed with apt-get (through sudo unless
+# root) when missing: headless Chromium for the report test (tests/test_report_browser.py),
+# redis-server for doctor's Redis check (tests/test_doctor.py).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL = $(SUDO) apt-get update -qq && \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 || { $(APT_INSTALL) chromium; }
+
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { $(APT_INSTALL) redis-server; }
 
 # The screenshot in the README is the one the report test takes.
 report-screenshot: $(STAMP) chromium
@@ -58,6 +69,9 @@ bench: $(STAMP)
 
 bench-scale: $(STAMP)
 	$(VENV)/bin/newscrawl bench --pages 1000 5000 10000 --output bench-results/scale.json
+
+bench-themes: $(STAMP)
+	$(VENV)/bin/newscrawl bench --themes
 
 ferretdb: $(STAMP)
 	$(VENV)/bin/newscrawl db build

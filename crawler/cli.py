@@ -27,7 +27,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("schedule", "schedule", "run the crawls of a crontab file (container scheduler)"),
 ]
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_PARTIAL, EXIT_ALERT = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_PARTIAL, EXIT_ALERT, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newscrawl",
         description="Article crawler: Scrapy spiders, trafilatura extraction, MongoDB storage.",
         epilog="Exit codes: 0 success, 1 failure, 2 usage error, 3 partial failure, "
-        "4 monitor alert (nothing stored, or error rate over threshold).",
+        "4 monitor alert (nothing stored, or error rate over threshold), "
+        "5 locked (another run of the same site and job is running).",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_path in all_commands().items():

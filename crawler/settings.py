@@ -98,8 +98,15 @@ NEWSCRAWL_KNOWN_PAGES_STOP = 2
 NEWSCRAWL_REFRESH = False
 # Only articles published on or after this date (ISO 8601); "" = no limit.
 NEWSCRAWL_SINCE = ""
-# Resumable crawls: ``--job NAME`` uses JOBDIR = NEWSCRAWL_JOBS_DIR/NAME.
+# Resumable crawls: ``--job NAME`` keeps the job's journal in NEWSCRAWL_JOBS_DIR/NAME
+# (NEWSCRAWL_JOB and NEWSCRAWL_JOB_DIR are set by the runner; see crawler/resume/).
 NEWSCRAWL_JOBS_DIR = os.environ.get("NEWSCRAWL_JOBS_DIR", "jobs")
+NEWSCRAWL_JOB = ""
+NEWSCRAWL_JOB_DIR = ""
+# No two runs of one site and job at once: a lease in ``run_leases``, renewed every third of
+# the TTL (seconds); a lease left by a dead run is taken over once it expires.
+NEWSCRAWL_RUN_LEASE = True
+NEWSCRAWL_RUN_LEASE_TTL = float(os.environ.get("NEWSCRAWL_RUN_LEASE_TTL", "60"))
 # Content types fetched and parsed as pages; anything else is abandoned at the headers.
 NEWSCRAWL_PAGE_CONTENT_TYPES = ["text/html", "application/xhtml+xml"]
 
@@ -135,6 +142,8 @@ ITEM_PROCESSOR = "crawler.itemprocessor.CpuTimedPipelineManager"
 SPIDER_MIDDLEWARES = {
     # Crawl depth is the spider's own (NEWSCRAWL_MAX_DEPTH, counted in hops per kind of page).
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    # Resumable jobs: a page is done in the job journal once its callback returned.
+    "crawler.middlewares.resume.JournalDoneMiddleware": 950,
 }
 
 EXTENSIONS = {
@@ -180,6 +189,9 @@ NEWSCRAWL_STORE_RETRY_BACKOFF_MAX = 10.0
 # Edges whose target is not stored yet are held in memory (about 300 bytes each) and
 # inserted once with their target; above this many, the oldest are inserted pending.
 NEWSCRAWL_STORE_HELD_LINKS_MAX = 200000
+# A batch write slower than this many seconds (without retries) logs "slow database"
+# and counts in ``storage/slow_batches``; 0: never.
+NEWSCRAWL_STORE_SLOW_BATCH = 5.0
 # Documents fetched per round trip by ``newscrawl export``.
 NEWSCRAWL_EXPORT_BATCH_SIZE = 500
 

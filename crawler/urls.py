@@ -28,7 +28,16 @@ def canonicalize(url: str) -> str:
     """Return the canonical form of ``url`` (see module docstring).
 
     Cached: pages of one site link the same URLs over and over (menus, "latest" blocks).
+    A string no URL parser accepts (an unclosed IPv6 literal, a port that is not one) is
+    its own canonical form, stripped: it never matches a fetchable URL.
     """
+    try:
+        return _canonical(url)
+    except ValueError:
+        return url.strip()
+
+
+def _canonical(url: str) -> str:
     url = safe_url_string(url.strip())
     parts = urlsplit(url)
     scheme = parts.scheme.lower() or "http"
@@ -44,6 +53,14 @@ def canonicalize(url: str) -> str:
         path += "/"
     rebuilt = urlunsplit((scheme, netloc, path, urlencode(query), ""))
     return canonicalize_url(rebuilt, keep_fragments=False)
+
+
+def match_form(url: str) -> str:
+    """The one form every profile regex is matched against: the path and the query string
+    exactly as written (parameters in their order, no scheme, host or fragment), as an
+    address bar shows them after the host: ``/news/index?page=article&id=3f2a``."""
+    parts = urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
 
 
 def article_id(canonical_url: str) -> str:

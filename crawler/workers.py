@@ -414,10 +414,16 @@ class ExtractionPool:
             except WorkerDied as exc:
                 if self._closed:
                     return failed("shutdown", url)
-                logger.warning("extraction worker died on %s (exit code %s, %r); "
-                               "worker replaced", url, worker.exit_code(), exc)
+                # Killed from outside (OOM killer, operator) or by this page: one more try
+                # on a new worker tells them apart; a page that kills two fails.
+                again = attempt == 0
+                logger.warning("extraction worker died on %s (exit code %s, %r); worker "
+                               "replaced%s", url, worker.exit_code(), exc,
+                               ", page retried" if again else "")
                 self._inc("extract/worker_crashed")
-                return failed("worker_crashed", url)
+                if not again:
+                    return failed("worker_crashed", url)
+                self._inc("extract/retried")
             finally:
                 self._release(worker)
         return failed("worker_crashed", url)

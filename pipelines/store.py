@@ -46,6 +46,7 @@ class StorePipeline:
             "backoff": s.getfloat("NEWSCRAWL_STORE_RETRY_BACKOFF"),
             "backoff_max": s.getfloat("NEWSCRAWL_STORE_RETRY_BACKOFF_MAX"),
             "held_links_max": s.getint("NEWSCRAWL_STORE_HELD_LINKS_MAX"),
+            "slow_batch": s.getfloat("NEWSCRAWL_STORE_SLOW_BATCH"),
         }
         self.client: Any = None
         self.writer: ArticleWriter | None = None

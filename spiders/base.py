@@ -14,6 +14,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler.discovery.dates import parse_date
 from crawler.discovery.frontier import Frontier
 from crawler.items import ArticleItem
+from crawler.resume.spider import JournalledSpider
 from crawler.urls import canonicalize
 from crawler.workers import ExtractionPool
 
@@ -31,7 +32,7 @@ logger = logging.getLogger(__name__)
 PAGE_KINDS = {"article", "listing", "page"}
 
 
-class ExtractingSpider(scrapy.Spider):
+class ExtractingSpider(JournalledSpider, scrapy.Spider):
     """Base of the newscrawl spiders: pages are extracted in worker processes."""
 
     frontier: Frontier
@@ -53,9 +54,14 @@ class ExtractingSpider(scrapy.Spider):
             if s.getint(setting) > 0:
                 s.set(key, s.getint(setting), priority="spider")
         crawler.signals.connect(self.headers_received, signal=signals.headers_received)
+        self.open_journal(crawler)
 
     def is_known(self, canonical_url: str) -> bool:
         return False
+
+    def canonical(self, url: str) -> str:
+        """The URL the frontier, the dedup and storage know ``url`` by."""
+        return canonicalize(url)
 
     def profile_named(self, site: str) -> SiteProfile | None:
         """The profile this spider crawls under the name ``site`` (None: generic)."""
@@ -69,11 +75,13 @@ class ExtractingSpider(scrapy.Spider):
 
         ``dont_filter``: deduplication is the frontier's job (see crawler.discovery.frontier).
         """
-        canonical = canonicalize(url)
+        canonical = self.canonical(url)
         if not self.frontier.claim(canonical):
             return None
+        if not self.journal_claim(canonical, kind, url, hops, meta):
+            return None
         full_meta = {"nc_kind": kind, "nc_hops": hops, "nc_run": self.frontier.token,
-                     "nc_claim": canonical, **(meta or {})}
+                     "nc_claim": canonical, "nc_journal": canonical, **(meta or {})}
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=full_meta,
                               priority=priority, headers=headers, dont_filter=True)
 
@@ -90,7 +98,12 @@ class ExtractingSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         stats = self.crawler.stats
+        self.journal_done(failure.request, f"failed: {failure.type.__name__}")
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            if "max redirections" in failure.getErrorMessage():
+                stats.inc_value("errors/redirect_loop")
+                logger.warning("redirect loop (or a chain over REDIRECT_MAX_TIMES) from %s: "
+                               "given up", failure.request.url)
             return
         if failure.check(StopDownload):
             return

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from crawler.cli import EXIT_FAILURE, EXIT_OK
+from crawler.cli import EXIT_FAILURE, EXIT_LOCKED, EXIT_OK
 from tests.crawlutil import REPO, crawl_env, run_crawl
 
 
@@ -85,8 +85,19 @@ def test_the_same_job_cannot_run_twice_at_once(mongo_db, mongo_server, tmp_path)
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         env = crawl_env(mongo_server.uri, mongo_db.name, jobs_dir=tmp_path / "jobs")
         proc = newscrawl("crawl", "russianstudiesromania", "--job", "nightly", env=env)
+    assert proc.returncode == EXIT_LOCKED
+    assert "locked: job 'nightly' is already running" in proc.stderr
+
+
+def test_a_job_directory_that_cannot_be_created_is_a_failure(mongo_db, mongo_server,
+                                                             tmp_path) -> None:
+    blocker = tmp_path / "jobs"
+    blocker.write_text("a file where the jobs directory should be")
+    env = crawl_env(mongo_server.uri, mongo_db.name, jobs_dir=blocker)
+    proc = newscrawl("crawl", "russianstudiesromania", "--job", "nightly", env=env)
     assert proc.returncode == EXIT_FAILURE
-    assert "already running" in proc.stderr
+    assert "job directory not writable" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_profile_path_and_extract_settings(generic_mirror, mongo_db, mongo_server,

@@ -164,7 +164,7 @@ class RunRecord:
                 "arguments": mongo_safe(s.getdict("NEWSCRAWL_RUN_ARGS")
                                         or getattr(spider, "arguments", {})),
                 "base_url": getattr(spider, "base_url", ""),
-                "job": s.get("JOBDIR") or None,
+                "job": s.get("NEWSCRAWL_JOB") or None,
                 "started_at": datetime.now(UTC),
                 "status": "running", "pid": os.getpid(), "host": socket.gethostname(),
             })

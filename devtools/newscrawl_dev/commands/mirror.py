@@ -11,11 +11,13 @@ import argparse
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--theme", choices=("newspaper", "generic"), default="newspaper",
+    parser.add_argument("--theme", choices=("newspaper", "generic", "legacy"),
+                        default="newspaper",
                         help="newspaper: the tagDiv Newspaper site (default); generic: the "
-                        "second site in a plain WordPress theme")
+                        "second site in a plain WordPress theme; legacy: a 2000s newsroom CMS "
+                        "with query-string URLs and no structured metadata")
     parser.add_argument("--articles", type=int, default=None, metavar="N",
-                        help="number of articles (default 60 newspaper, 40 generic)")
+                        help="number of articles (default 60 newspaper, 40 generic, 40 legacy)")
     parser.add_argument("--revision", type=int, choices=(1, 2), default=1,
                         help="content revision: 2 changes one article (and adds one)")
     parser.add_argument("--no-traps", dest="traps", action="store_false",
@@ -34,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        "line only then): about 155 KB of memory per article, in exchange for "
                        "almost no CPU per request (benchmarks); by default pages are rendered "
                        "on request and the last 256 kept")
+    serve.add_argument("--fault", dest="faults", action="append", default=[], metavar="NAME",
+                       help="inject a server fault (repeatable): see newscrawl_dev.mirror.faults")
     manifest = sub.add_parser("manifest", help="print the manifest JSON of a mirror")
     _site_options(manifest)
     manifest.add_argument("--base-url", default="http://127.0.0.1:8080",
@@ -74,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     from newscrawl_dev.mirror.server import MirrorServer
 
     server = MirrorServer(theme=args.theme, articles=args.articles, port=args.port,
-                          revision=args.revision, traps=args.traps, prerender=args.prerender)
+                          revision=args.revision, traps=args.traps, prerender=args.prerender,
+                          faults=args.faults)
     try:
         server.start()
     except (ValueError, OSError) as exc:
