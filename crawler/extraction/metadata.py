@@ -230,6 +230,7 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     put("canonical_url", urljoin(url, canonical[0]) if canonical else None, src)
 
     out["og_type"] = (meta.first(sel.META_OG_TYPE)[0] or "").lower()
+    out["published_meta"] = bool(meta.values.get("article:published_time"))
     out["provenance"] = prov
     return out
 

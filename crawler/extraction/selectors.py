@@ -77,6 +77,9 @@ IMAGE_REFS = XPath("//img[@src or @data-src] | //a[@href][@data-caption]")
 CAPTIONS = XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]"
                  " | .//*[contains(@class, 'caption') and not(self::p)]")
 PARAGRAPH_PARENTS = XPath(".//p/..")
+# The text a reader sees: no scripts, styles or templates.
+VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style"
+                     " or ancestor::noscript or ancestor::template)]")
 # A container of body chunks that a page splits with ads or embeds (same tag and class).
 SAME_CLASS_ELEMENTS = "//{tag}[@class=$cls]"
 
