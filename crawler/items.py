@@ -32,7 +32,8 @@ class ArticleItem:
     page_canonical: str = ""  # the page's own rel=canonical / og:url, as found
     title: str = ""
     description: str = ""
-    authors: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # the people who wrote it
+    credits: list[str] = field(default_factory=list)  # agencies, desks, the outlet credited
     published_at: str | None = None  # ISO 8601, timezone-aware where the page says so
     modified_at: str | None = None
     language: str | None = None

@@ -122,6 +122,7 @@ class ExtractingSpider(scrapy.Spider):
             page_canonical=data.get("canonical_url") or "",
             title=data.get("title") or "", description=data.get("description") or "",
             authors=list(data.get("authors") or []),
+            credits=list(data.get("credits") or []),
             published_at=data.get("published"), modified_at=data.get("modified"),
             language=data.get("language"), categories=list(data.get("categories") or []),
             tags=list(data.get("tags") or []), image=data.get("image"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 FIELDS = ("source", "ok", "reason", "page_type", "url", "canonical_url", "title", "description",
-          "authors", "published", "modified", "language", "categories", "tags", "image",
+          "authors", "credits", "published", "modified", "language", "categories", "tags", "image",
           "site_name", "word_count", "text", "markdown", "related", "provenance")
 
 

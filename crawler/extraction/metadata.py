@@ -88,9 +88,35 @@ def _parse_loose(value: str) -> datetime | None:
     return None
 
 
+def _earlier(a: str, b: str) -> bool:
+    """``a`` is an earlier instant than ``b`` (days compared when either lacks an offset)."""
+    try:
+        da, db = datetime.fromisoformat(a), datetime.fromisoformat(b)
+    except ValueError:
+        return False
+    if (da.tzinfo is None) != (db.tzinfo is None):
+        return da.date() < db.date()
+    return da < db
+
+
+def _is_update_stamp(el: HtmlElement) -> bool:
+    """A ``<time>`` that the page labels as its last update, by markup or by the words
+    printed just before it ("Last updated", "Aktualisiert", "Mis à jour"...)."""
+    if el.get("itemprop") == "dateModified" or sel.UPDATED_CLASS.search(el.get("class") or ""):
+        return True
+    parent = el.getparent()
+    label = (parent.text or "") if parent is not None else ""
+    prev = el.getprevious()
+    if prev is not None:
+        label += " " + prev.text_content() + (prev.tail or "")
+    if parent is not None and sel.UPDATED_CLASS.search(parent.get("class") or ""):
+        return True
+    return bool(sel.UPDATED_LABEL.search(label[-60:]))
+
+
 def _time_element(tree: HtmlElement) -> str | None:
     for el in sel.TIME_DATETIME(tree):
-        if el.get("itemprop") == "dateModified" or "updated" in (el.get("class") or ""):
+        if _is_update_stamp(el):
             continue
         value = normalize_date(el.get("datetime"))
         if value:
@@ -155,14 +181,17 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     put("description", clean_space(description) or None, src)
 
     # authors
-    authors, src = extract_authors(tree, ld, meta.values, site_names)
+    authors, credits, src = extract_authors(tree, ld, meta.values, site_names)
     put("authors", authors, src)
+    put("credits", credits, None if authors else src)
 
     # dates
     published, src = normalize_date(ld.get("datePublished") or ld.get("dateCreated")), "json-ld"
-    if not published:
-        raw, src = meta.first(sel.META_PUBLISHED)
-        published = normalize_date(raw)
+    raw, meta_src = meta.first(sel.META_PUBLISHED)
+    declared = normalize_date(raw)
+    if not published or (declared and _earlier(declared, published)):
+        # a meta tag that names a later instant than the JSON-LD is an update stamp
+        published, src = declared, meta_src
     if not published:
         published, src = _time_element(tree), "time"
     if not published:

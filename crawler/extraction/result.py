@@ -16,7 +16,8 @@ class ExtractionResult:
     url: str = ""
     title: str | None = None
     description: str | None = None
-    authors: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # people
+    credits: list[str] = field(default_factory=list)  # agencies, desks, the outlet
     published: str | None = None
     modified: str | None = None
     language: str | None = None
@@ -44,7 +45,7 @@ class ExtractionResult:
         deep is a deep copy.
         """
         data = {name: getattr(self, name) for name in _FIELDS}
-        for name in ("authors", "categories", "tags"):
+        for name in ("authors", "credits", "categories", "tags"):
             data[name] = list(data[name])
         data["related"] = [dict(link) for link in self.related]
         data["provenance"] = dict(self.provenance)

@@ -96,6 +96,7 @@ def build_article(item: ArticleItem, *, threshold: float) -> dict[str, Any]:
         "title": item.title,
         "description": item.description,
         "authors": list(item.authors),
+        "credits": list(item.credits),
         "published_at": published,
         "published_day": published.strftime("%Y-%m-%d") if published else None,
         "modified_at": parse_date(item.modified_at),
