@@ -122,27 +122,34 @@ def render(body: etree._Element | None) -> list[tuple[str, str]]:
     blocks: list[tuple[str, str]] = []
     if body is None:
         return blocks
+    _add(blocks, "p", clean_space(body.text))
     for el in body:
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag == "head":
-            _add(blocks, "h", _text(el))
-        elif tag == "list":
-            for item in el.iter("item"):
-                _add(blocks, "li", _text(item))
-        elif tag == "quote":
-            children = [c for c in el if c.tag in ("p", "head", "list")]
-            for c in children:
-                _add(blocks, "quote", _text(c))
-            loose = [el.text or ""] + [c.tail or "" for c in children] + [
-                "".join(c.itertext()) + (c.tail or "") for c in el if c not in children]
-            _add(blocks, "quote", clean_space("".join(loose)))
-        elif tag == "table":
-            for row in el.iter("row"):
-                cells = [_text(c) for c in row.iter("cell")]
-                _add(blocks, "p", " | ".join(c for c in cells if c))
-        elif tag in ("p", "code", "div", "ab"):
-            _add(blocks, "p", _text(el))
+        _block(blocks, el, tag)
+        # text between trafilatura's blocks (a line the page wrote outside any <p>)
+        _add(blocks, "p", clean_space(el.tail))
     return blocks
+
+
+def _block(blocks: list[tuple[str, str]], el: etree._Element, tag: str) -> None:
+    if tag == "head":
+        _add(blocks, "h", _text(el))
+    elif tag == "list":
+        for item in el.iter("item"):
+            _add(blocks, "li", _text(item))
+    elif tag == "quote":
+        children = [c for c in el if c.tag in ("p", "head", "list")]
+        for c in children:
+            _add(blocks, "quote", _text(c))
+        loose = [el.text or ""] + [c.tail or "" for c in children] + [
+            "".join(c.itertext()) + (c.tail or "") for c in el if c not in children]
+        _add(blocks, "quote", clean_space("".join(loose)))
+    elif tag == "table":
+        for row in el.iter("row"):
+            cells = [_text(c) for c in row.iter("cell")]
+            _add(blocks, "p", " | ".join(c for c in cells if c))
+    elif tag in ("p", "code", "div", "ab", "hi", "ref", "span"):
+        _add(blocks, "p", _text(el))
 
 
 def _add(blocks: list[tuple[str, str]], kind: str, text: str) -> None:
@@ -303,24 +310,50 @@ def _recover_paragraphs(tree: HtmlElement, url: str,
     default = {t for _, t in _trafilatura(tree, url)}
     added = sorted((order[el], missing[text], text) for el in holder.iter("p", *HEADINGS)
                    if (text := clean_space(el.text_content())) in missing and text in default)
-    if not added:
-        return None
+    return _merge(blocks, located, order, added) if added else None
+
+
+def _merge(blocks: list[tuple[str, str]], located: list[etree._Element],
+           order: dict[etree._Element, int],
+           added: list[tuple[int, str, str]]) -> list[tuple[str, str]]:
+    """``blocks`` with ``added`` ``(position, kind, text)`` blocks put where the page has them."""
     position = {clean_space(el.text_content()): order.get(el, -1) for el in located}
+    pending = sorted(added)
     out: list[tuple[str, str]] = []
     last = -1
     for kind, text in blocks:
         pos = position.get(text, last)
-        while added and added[0][0] < pos:
-            _, k, t = added.pop(0)
+        while pending and pending[0][0] < pos:
+            _, k, t = pending.pop(0)
             out.append((k, t))
         out.append((kind, text))
         last = max(last, pos)
-    out.extend((k, t) for _, k, t in added)
+    out.extend((k, t) for _, k, t in pending)
     return out
 
 
+def with_captions(tree: HtmlElement, blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The figure captions printed inside the body's container, each where the page has it."""
+    located = locate(tree, blocks)
+    holder = ev.container(located)
+    if holder is None:
+        return blocks
+    order = {el: i for i, el in enumerate(holder.iter())}
+    have = {t for _, t in blocks}
+    captions = sel.CAPTIONS(holder)
+    outer = set(captions)
+    added = []
+    for el in captions:
+        text = clean_space(el.text_content())
+        if text and text not in have and not any(a in outer for a in el.iterancestors()):
+            added.append((order[el], "p", text))
+            have.add(text)
+    return _merge(blocks, located, order, added) if added else blocks
+
+
 def generic_body(tree: HtmlElement, url: str, article_body: str | None,
-                 description: str | None, min_words: int = 1) -> Body:
+                 description: str | None, min_words: int = 1,
+                 include_captions: bool = False) -> Body:
     """trafilatura's precision-mode body, overridden only by a candidate the page backs.
 
     The candidates (a body re-joined from split containers, paragraphs recovered from the
@@ -354,6 +387,8 @@ def generic_body(tree: HtmlElement, url: str, article_body: str | None,
     lead = _lead(tree, description, blocks)
     if lead:
         blocks = [("p", lead), *blocks]
+    if include_captions:
+        blocks = with_captions(tree, blocks)
     return Body(_trim_edges(blocks), source)
 
 

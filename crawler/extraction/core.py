@@ -113,7 +113,7 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
         body = profile_body(tree, url, container, profile.body_exclude, opts.include_captions)
     else:
         body = generic_body(tree, url, ld.get("articleBody") if ld.article else None,
-                            meta.get("description"), opts.min_words)
+                            meta.get("description"), opts.min_words, opts.include_captions)
         body.elements = locate(tree, body.blocks)
     body.drop_heading(meta.get("title"))
     words = body.word_count
