@@ -11,7 +11,7 @@ import pytest
 from crawler.extraction.authors import clean_authors
 from crawler.extraction.jsonld import LinkedData
 from crawler.extraction.metadata import extract_metadata
-from crawler.extraction.titles import choose_title
+from crawler.extraction.titles import choose_title, strip_site_name
 
 URL = "https://news.example.org/2024/05/01/story/"
 
@@ -91,6 +91,18 @@ def test_site_name_suffix_is_stripped_and_spelling_comes_from_metadata() -> None
                                                 ("title", "Budget passes | Example News")],
                             ["Example News"])
     assert title == "Budget passes"
+
+
+@pytest.mark.parametrize(("raw", "site", "expected"), [
+    ("Budget passes |", "Example", "Budget passes"),
+    ("Haushalt beschlossen – Politik – Beispiel Zeitung", "Beispiel Zeitung",
+     "Haushalt beschlossen – Politik"),
+    ("Presupuesto aprobado - El Ejemplo", "El Ejemplo", "Presupuesto aprobado"),
+    ("予算が成立 | 例新聞", "例新聞", "予算が成立"),
+    ("预算获得通过_科技_例网", "例网", "预算获得通过_科技"),
+])
+def test_site_affixes_are_stripped_in_any_language(raw: str, site: str, expected: str) -> None:
+    assert strip_site_name(raw, [site]) == expected
 
 
 # --- authors ---------------------------------------------------------------------------------
