@@ -158,8 +158,9 @@ def _add(blocks: list[tuple[str, str]], kind: str, text: str) -> None:
 
 
 def _trafilatura(tree: HtmlElement, url: str, **kwargs: object) -> list[tuple[str, str]]:
+    # bare_extraction works on its own copy of a tree it is given
     doc = trafilatura.bare_extraction(
-        deepcopy(tree), url=url or None, include_comments=False, include_tables=True,
+        tree, url=url or None, include_comments=False, include_tables=True,
         with_metadata=False, **kwargs)
     return render(getattr(doc, "body", None)) if doc is not None else []
 
