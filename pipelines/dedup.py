@@ -39,7 +39,6 @@ from crawler.fingerprint import band_keys, similarity
 from crawler.items import ArticleItem
 from crawler.signature_index import SignatureIndex
 from crawler.storage.indexes import ARTICLES
-from crawler.storage.models import ensure_fingerprint
 from crawler.urls import article_id
 
 logger = logging.getLogger(__name__)
@@ -103,7 +102,6 @@ class Deduplicator:
 
     def check(self, item: ArticleItem) -> str:
         """Classify ``item`` and re-point it where needed; returns the decision."""
-        ensure_fingerprint(item)
         urls = list(dict.fromkeys([item.canonical_url, *item.aliases]))
         decision, target = self._in_memory(item, urls)
         if decision == NEW and self.db is not None and not self.preloaded:
@@ -188,7 +186,7 @@ class Deduplicator:
 
 class DedupPipeline:
     def __init__(self, stats: StatsCollector, uri: str, database: str, threshold: float,
-                 timeout_ms: int = 5000, preload_max: int = 50000) -> None:
+                 timeout_ms: int, preload_max: int) -> None:
         self.stats = stats
         self.uri = uri
         self.database = database
@@ -202,10 +200,10 @@ class DedupPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         s = crawler.settings
-        return cls(crawler.stats, s.get("MONGO_URI", ""), s.get("MONGO_DATABASE", "newscrawl"),
-                   s.getfloat("NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD", 0.8),
-                   s.getint("NEWSCRAWL_DB_CONNECT_TIMEOUT_MS", 5000),
-                   s.getint("NEWSCRAWL_DEDUP_PRELOAD_MAX", 50000))
+        return cls(crawler.stats, s.get("MONGO_URI"), s.get("MONGO_DATABASE"),
+                   s.getfloat("NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD"),
+                   s.getint("NEWSCRAWL_DB_CONNECT_TIMEOUT_MS"),
+                   s.getint("NEWSCRAWL_DEDUP_PRELOAD_MAX"))
 
     async def open_spider(self) -> None:
         self._pool = ThreadPool(1, 1, name="newscrawl-dedup")

@@ -21,8 +21,8 @@ from crawler.discovery.dates import parse_date
 from crawler.discovery.feeds import parse_feed
 from crawler.discovery.frontier import KnownArticles, StoredArticle, open_database
 from crawler.discovery.listings import listing_root, page_links, page_number
-from crawler.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
-from crawler.profiles import POLITENESS_KEYS, load_profile
+from crawler.discovery.sitemaps import SitemapRejected, parse_sitemap, sitemaps_from_robots
+from crawler.profiles import POLITENESS_KEYS, SiteProfile, load_profile
 from crawler.urls import canonicalize, in_domains
 from spiders.base import ExtractingSpider, as_bool, parse_since
 
@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 MODES = ("sitemaps", "feeds", "listings", "related")
 # Sitemap lastmod must be this much newer than the stored copy to trigger a refetch.
 LASTMOD_SLACK = timedelta(seconds=1)
+# Sitemaps with more entries are logged (the protocol allows 50,000 per file).
+LARGE_SITEMAP = 10_000
 
 
 def parse_modes(value: str) -> tuple[str, ...]:
@@ -90,6 +92,9 @@ class SiteSpider(ExtractingSpider):
         s.set("NEWSCRAWL_SITE", profile.name, priority="spider")
         self.setup(crawler)
 
+    def profile_named(self, site: str) -> SiteProfile | None:
+        return self.profile if site == self.profile.name else None
+
     # --- what the database knows -------------------------------------------------------
     def is_known(self, canonical_url: str) -> bool:
         return canonical_url in self.known
@@ -112,6 +117,10 @@ class SiteSpider(ExtractingSpider):
         logger.info("%s: %d stored article(s) known; discovery: %s%s", self.site_name,
                     len(self.known), ",".join(self.modes), " (refresh)" if self.refresh else "")
         self.pool.start()
+        for req in self.resume_requests({
+                "article": (self.parse_article, 0), "listing": (self.parse_listing, 10),
+                "sitemap": (self.parse_sitemap, 20), "feed": (self.parse_feed, 20)}):
+            yield req
         p = self.profile
         if self.refresh:
             for stored in self.known.articles:
@@ -196,20 +205,20 @@ class SiteSpider(ExtractingSpider):
             stats.inc_value("refresh/not_modified")
             return
         self.frontier.claim(canonicalize(response.url))
-        data = await self.extract(response, self.profile)
-        if data.get("canonical_url"):
-            self.frontier.claim(canonicalize(data["canonical_url"]))
+        result = await self.extract(response, self.profile)
+        if result.page_canonical:
+            self.frontier.claim(canonicalize(result.page_canonical))
         hops = response.meta.get("nc_hops", 0)
         if "related" in self.modes and hops < self.max_depth:
-            for link in data.get("related") or []:
+            for link in result.related:
                 req = self.consider_article(link.get("url", ""), hops=hops + 1)
                 if req is not None:
                     stats.inc_value("discovery/from_related")
                     yield req
-        if data.get("ok") and self.before_since(data.get("published")):
+        if result.ok and self.before_since(result.published_at):
             stats.inc_value("articles/before_since")
             return
-        item = self.take(self.build_item(response, data, self.site_name))
+        item = self.take(self.build_item(response, result, self.site_name))
         if item is not None:
             yield item
 
@@ -223,7 +232,16 @@ class SiteSpider(ExtractingSpider):
                 if req is not None:
                     yield req
             return
-        for entry in parse_sitemap(response.body):
+        try:
+            entries = list(parse_sitemap(response.body))
+        except (SitemapRejected, OSError, EOFError) as exc:  # OSError/EOFError: bad gzip
+            stats.inc_value("sitemaps/rejected")
+            logger.warning("sitemap %s rejected: %s", response.url, exc)
+            return
+        if len(entries) > LARGE_SITEMAP:
+            stats.inc_value("sitemaps/large")
+            logger.info("large sitemap %s: %d entries", response.url, len(entries))
+        for entry in entries:
             loc = response.urljoin(entry.loc)
             if entry.is_sitemap:
                 if in_domains(loc, self.profile.allowed_domains):

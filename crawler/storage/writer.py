@@ -160,6 +160,7 @@ class ArticleWriter:
         stats: Stats | None = None,
         on_fatal: Callable[[StorageUnavailable], None] | None = None,
         held_links_max: int = defaults.NEWSCRAWL_STORE_HELD_LINKS_MAX,
+        slow_batch: float = defaults.NEWSCRAWL_STORE_SLOW_BATCH,
     ) -> None:
         self.db = db
         self.batch_size = max(1, batch_size)
@@ -170,6 +171,7 @@ class ArticleWriter:
         self.stats: Stats = stats if stats is not None else Counts()
         self.on_fatal = on_fatal
         self.held_links_max = max(0, held_links_max)
+        self.slow_batch = slow_batch
         # Edges are held only while the thread runs (start() ... close() inserts them all);
         # direct write_batch() callers get every edge inserted at once.
         self.hold_links = False
@@ -412,6 +414,11 @@ class ArticleWriter:
             self.stats.inc_value("storage/ms_total", (time.perf_counter() - started) * 1000)
             self.stats.inc_value("storage/cpu_ms", (time.thread_time() - cpu_started) * 1000)
         self.stats.inc_value("storage/batches")
+        elapsed = time.perf_counter() - started
+        if self.slow_batch and elapsed > self.slow_batch and not attempt:
+            self.stats.inc_value("storage/slow_batches")
+            logger.warning("slow database: a batch of %d article(s) took %.1fs (over %.1fs)",
+                           len(batch), elapsed, self.slow_batch)
         for outcomes in plan.outcomes.values():
             for outcome in outcomes:
                 self.stats.inc_value(f"articles/{outcome}")

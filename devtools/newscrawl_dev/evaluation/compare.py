@@ -38,7 +38,7 @@ def run_newscrawl(page: Page) -> Prediction:
     authors = ([*result.authors, *(c for c in result.credits if AGENCY_CREDIT.match(c))]
                if result.authors else result.credits)
     return {"body": result.text, "title": result.title, "authors": authors,
-            "published": result.published}
+            "published": result.published_local}
 
 
 def _trafilatura(page: Page, **kwargs: Any) -> Prediction:
