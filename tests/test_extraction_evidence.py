@@ -45,7 +45,7 @@ def test_page_without_url_is_judged_by_its_declarations() -> None:
     assert extract(data).page_type == "article"
     # with its URL known, a page that declares nothing is still judged by the URL's shape
     listing = extract(page(body=ARTICLE_BODY), ExtractOptions(url="https://news.example/"))
-    assert listing.page_type == "listing" and listing.reason == "not an article"
+    assert listing.page_type == "listing" and listing.reason == "not_an_article"
 
 
 def test_declared_article_outweighs_a_listing_shaped_url() -> None:
@@ -59,15 +59,15 @@ def test_later_meta_time_is_an_update_not_the_publication() -> None:
                 body=ARTICLE_BODY, ld={"@type": "NewsArticle", "headline": "Bridge costs",
                                        "datePublished": "2024-05-02T10:00:00+02:00"})
     result = extract(data, ExtractOptions(url="https://news.example/a"))
-    assert result.published == "2024-05-02T10:00:00+02:00"
-    assert result.provenance["published"] == "json-ld"
+    assert result.published_local == "2024-05-02T10:00:00+02:00"
+    assert result.provenance["published_at"] == "json-ld"
 
 
 def test_time_labelled_last_updated_is_not_the_publication_date() -> None:
     body = ("<p class='meta'>Last updated: <time datetime='2024-06-01T09:00:00Z'>1 June</time>"
             " · Published <time datetime='2024-05-02T10:00:00Z'>2 May</time></p>" + ARTICLE_BODY)
     result = extract(page(body=body), ExtractOptions(url="https://news.example/a"))
-    assert result.published == "2024-05-02T10:00:00+00:00"
+    assert result.published_local == "2024-05-02T10:00:00+00:00"
 
 
 def test_include_captions_without_a_profile() -> None:
