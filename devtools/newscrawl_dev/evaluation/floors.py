@@ -39,7 +39,7 @@ def measure(page: Page) -> dict[str, Any]:
     if page.dataset != "extraction":
         out["title"] = title_match(page.expected["title"], result.title)
         if page.expected["published"]:
-            out["date"] = date_match(page.expected["published"], result.published)
+            out["date"] = date_match(page.expected["published"], result.published_local)
     return out
 
 
