@@ -23,7 +23,8 @@ from crawler.discovery.frontier import KnownArticles, StoredArticle, open_databa
 from crawler.discovery.listings import listing_root, page_links, page_number
 from crawler.discovery.sitemaps import SitemapRejected, parse_sitemap, sitemaps_from_robots
 from crawler.profiles import POLITENESS_KEYS, SiteProfile, load_profile
-from crawler.urls import canonicalize, in_domains
+from crawler.urlidentity import refetch_url
+from crawler.urls import in_domains
 from spiders.base import ExtractingSpider, as_bool, parse_since
 
 if TYPE_CHECKING:
@@ -99,6 +100,10 @@ class SiteSpider(ExtractingSpider):
     def is_known(self, canonical_url: str) -> bool:
         return canonical_url in self.known
 
+    def canonical(self, url: str) -> str:
+        """Under the profile's ``url_params``, an article URL's variants share one URL."""
+        return self.profile.canonical(url)
+
     def _load_known(self) -> KnownArticles:
         client, db = open_database(self.crawler.settings)
         try:
@@ -125,7 +130,8 @@ class SiteSpider(ExtractingSpider):
         if self.refresh:
             for stored in self.known.articles:
                 if in_domains(stored.canonical_url, p.allowed_domains):
-                    req = self.conditional_request(stored.canonical_url, stored, hops=0)
+                    req = self.conditional_request(
+                        refetch_url(p, stored.canonical_url, stored.url), stored, hops=0)
                     if req is not None:
                         yield req
         if "sitemaps" in self.modes:
@@ -155,7 +161,7 @@ class SiteSpider(ExtractingSpider):
                 or not self.within_budget()):
             return None
         stats = self.crawler.stats
-        canonical = canonicalize(url)
+        canonical = self.canonical(url)
         if (self.before_since(published) or (published is None and self.before_since(lastmod))
                 or canonical in self._too_old):
             # Remembered: the same URL met later without a date (a related link) is old too.
@@ -204,10 +210,10 @@ class SiteSpider(ExtractingSpider):
         if response.status == 304:
             stats.inc_value("refresh/not_modified")
             return
-        self.frontier.claim(canonicalize(response.url))
+        self.frontier.claim(self.canonical(response.url))
         result = await self.extract(response, self.profile)
         if result.page_canonical:
-            self.frontier.claim(canonicalize(result.page_canonical))
+            self.frontier.claim(self.canonical(result.page_canonical))
         hops = response.meta.get("nc_hops", 0)
         if "related" in self.modes and hops < self.max_depth:
             for link in result.related:
@@ -299,10 +305,10 @@ class SiteSpider(ExtractingSpider):
                 yield req
         # The listing's own entries: links that were not on the previous page, so that
         # site-wide links (footer, "latest" widgets) do not decide when to stop.
-        current = {canonicalize(link.url): link for link in articles}
+        current = {self.canonical(link.url): link for link in articles}
         previous = set(response.meta.get("nc_prev_articles") or ())
         own = [link for c, link in current.items() if c not in previous]
-        all_known = bool(own) and all(canonicalize(link.url) in self.known for link in own)
+        all_known = bool(own) and all(self.canonical(link.url) in self.known for link in own)
         dated_old = bool(own) and all(self.before_since(link.date) for link in own)
         streak = response.meta.get("nc_known_streak", 0) + 1 if all_known else 0
         stop = None

@@ -22,6 +22,7 @@ class StoredArticle:
     etag: str | None = None
     last_modified: str | None = None  # the Last-Modified header as stored
     modified_at: datetime | None = None  # newest of modified/published/last fetched
+    url: str | None = None  # the address it was last fetched at
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> StoredArticle:
@@ -34,7 +35,8 @@ class StoredArticle:
                                   for k in ("fetched_at", "last_seen")) if s is not None]
         return cls(canonical_url=canonicalize(doc["canonical_url"]), etag=http.get("etag") or None,
                    last_modified=http.get("last_modified") or None,
-                   modified_at=max(stamps) if stamps else None)
+                   modified_at=max(stamps) if stamps else None,
+                   url=doc.get("url") if isinstance(doc.get("url"), str) else None)
 
 
 def _as_text(value: Any) -> str | None:
@@ -46,7 +48,7 @@ def _as_text(value: Any) -> str | None:
 class KnownArticles:
     """The site's stored articles, by canonical URL and by alias."""
 
-    PROJECTION = {"canonical_url": 1, "aliases": 1, "http": 1, "modified_at": 1,
+    PROJECTION = {"canonical_url": 1, "url": 1, "aliases": 1, "http": 1, "modified_at": 1,
                   "published_at": 1, "fetched_at": 1, "last_seen": 1}
 
     def __init__(self) -> None:

@@ -389,6 +389,37 @@ def profile_container(tree: HtmlElement, selectors: tuple[str, ...]) -> etree._E
     return None
 
 
+def body_range(tree: HtmlElement, containers: tuple[str, ...], starts: tuple[str, ...],
+               stops: tuple[str, ...]) -> etree._Element | None:
+    """The body of a page without a body element, as a detached container.
+
+    The body is the run of sibling elements after the first ``starts`` match (or from the
+    start of the first ``containers`` match) up to, not including, the first element that
+    is or holds a ``stops`` match (or to the end of their parent).  ``<p>`` after a share
+    box up to an ``<hr>``: ``body_start: div.share``, ``body_stop: hr``.
+    """
+    scope = profile_container(tree, containers) if containers else None
+    root = scope if scope is not None else tree
+    start = next((found[0] for s in starts for found in [css(root, s)] if found), None)
+    blocked = {a for s in stops for el in css(root, s) for a in (el, *el.iterancestors())}
+    if start is not None:
+        run = start.itersiblings()
+    elif scope is not None:
+        run = iter(scope)
+    elif not starts and blocked:
+        first_stop = next(el for s in stops for el in css(root, s))
+        parent = first_stop.getparent()
+        run = iter(parent) if parent is not None else iter(())
+    else:
+        return None
+    holder = lxml.html.Element("div")
+    for el in run:
+        if el in blocked:
+            break
+        holder.append(deepcopy(el))
+    return holder if len(holder) else None
+
+
 def profile_body(tree: HtmlElement, url: str, container: etree._Element,
                  exclude: tuple[str, ...], include_captions: bool) -> Body:
     node = deepcopy(container)

@@ -15,13 +15,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="extraction worker processes (default: one per core)")
     parser.add_argument("--sample", type=int, default=300,
                         help="pages used for the plain-trafilatura reference rate")
+    parser.add_argument("--themes", action="store_true",
+                        help="only the extraction CPU per page of each mirror theme (no crawl)")
+    parser.add_argument("--theme-pages", type=int, default=40, metavar="N",
+                        help="article pages per theme for the extraction table (default 40)")
     parser.add_argument("--output", type=Path, default=Path("bench-results/bench.json"),
                         help="JSON file to write (default bench-results/bench.json)")
 
 
 def run(args: argparse.Namespace) -> int:
     from newscrawl_dev.bench import format_table, run_bench
+    from newscrawl_dev.themes import format_themes, time_themes
 
+    if args.themes:
+        print(format_themes(time_themes(args.theme_pages)))
+        return 0
     results = []
     for pages in args.pages:
         print(f"bench: {pages} pages ...", flush=True)
@@ -34,5 +42,6 @@ def run(args: argparse.Namespace) -> int:
         growth = last.peak_rss_mb / first.peak_rss_mb - 1 if first.peak_rss_mb else 0.0
         print(f"peak RSS growth {first.pages_requested} -> {last.pages_requested} pages: "
               f"{growth:+.0%}")
+    print(format_themes(time_themes(args.theme_pages)))
     print(f"written: {args.output}")
     return 0
