@@ -107,6 +107,7 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
     meta = extract_metadata(tree, url, ld)
     provenance: dict[str, str] = meta.pop("provenance")
     og_type: str = meta.pop("og_type")
+    published_meta: bool = meta.pop("published_meta")
 
     profile = opts.profile
     if profile is not None and profile.inferred:  # profile-less: the page's own signals
@@ -119,14 +120,15 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
         body = profile_body(tree, url, container, profile.body_exclude, opts.include_captions)
     else:
         body = generic_body(tree, url, ld.get("articleBody") if ld.article else None,
-                            meta.get("description"))
+                            meta.get("description"), opts.min_words, opts.include_captions)
         body.elements = locate(tree, body.blocks)
     body.drop_heading(meta.get("title"))
     words = body.word_count
     provenance["text"] = body.source
     body_class = sel.BODY_CLASS(tree)
     kind, kind_source = page_type(url, profile, ld, og_type, words, opts.min_words,
-                                  str(body_class[0]) if body_class else "")
+                                  str(body_class[0]) if body_class else "",
+                                  published_meta=published_meta, url_known=bool(opts.url))
     provenance["page_type"] = kind_source
 
     result = ExtractionResult(url=url, page_type=kind, encoding=encoding, **meta)
