@@ -15,8 +15,9 @@ from types import ModuleType
 
 # (subcommand, module in crawler.commands, one-line help)
 COMMANDS: list[tuple[str, str, str]] = [
-    ("crawl", "crawl", "crawl a site profile (or a URL list) into MongoDB"),
+    ("crawl", "crawl", "crawl a site (profile or address) or a URL list into MongoDB"),
     ("sites", "sites", "list the site profiles and validate them"),
+    ("profile", "profile", "suggest a site profile from a sample of the site"),
     ("runs", "runs", "show recent crawl runs"),
     ("stats", "stats", "articles per day and category, links, duplicates"),
     ("extract", "extract", "extract articles from HTML files or URLs and print JSON"),

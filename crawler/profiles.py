@@ -105,6 +105,7 @@ class SiteProfile:
     article_types: tuple[str, ...] = ("article",)  # og:type values that confirm an article
     politeness: dict[str, Any] = field(default_factory=dict)  # Scrapy setting overrides
     path: str = ""
+    inferred: bool = False  # built from an address (profile-less crawl), not from a file
 
     def url(self, path_or_url: str) -> str:
         return urljoin(self.base_url.rstrip("/") + "/", path_or_url)

@@ -125,7 +125,8 @@ def build_settings(opts: CrawlOptions) -> Any:
 
 
 def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any], list[str]]:
-    """The spider class, its arguments and the sites; raises UsageError on bad options."""
+    """The spider class, its arguments and the sites (profile names or files, or one site
+    address crawled without a profile); raises UsageError on bad options."""
     from crawler.profiles import ProfileError, load_profile
     from spiders.base import parse_since
     from spiders.site import SiteSpider, parse_modes
@@ -133,23 +134,46 @@ def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any], list[str]]
 
     sites = site_names(opts)
     if bool(sites) == bool(opts.urls):
-        raise UsageError("give site profiles, --all, or --urls FILE (one of them)")
+        raise UsageError("give site profiles, a site address, --all, or --urls FILE "
+                         "(one of them)")
+    distributed = bool(opts.redis or os.environ.get("NEWSCRAWL_REDIS_URL"))
     try:
         parse_since(opts.since)
         if opts.urls:
-            if opts.redis or os.environ.get("NEWSCRAWL_REDIS_URL"):
+            if distributed:
                 raise UsageError("--urls runs in one process; --redis needs site profiles")
             read_url_list(opts.urls)
             return UrlListSpider, {"urls": opts.urls}, []
+        parse_modes(opts.discover)
+        if any(_is_address(site) for site in sites):
+            from spiders.profileless import ProfilelessSpider
+
+            if len(sites) > 1 or distributed:
+                raise UsageError("a site address is crawled alone, in one process")
+            if opts.base_url or opts.base_urls:
+                raise UsageError("--base-url goes with a profile; give the address itself")
+            return ProfilelessSpider, {}, sites
         for site in sites:
             load_profile(site)
             base_url_of(opts, site, sites)
-        parse_modes(opts.discover)
     except (ProfileError, ValueError, OSError) as exc:
         raise UsageError(str(exc)) from exc
     if opts.job and len(sites) > 1:
         raise UsageError("--job takes one site")
     return SiteSpider, {}, sites
+
+
+def _is_address(site: str) -> bool:
+    """A site address where a profile name goes (not a profile name or file)."""
+    from crawler.autoprofile.address import is_address
+
+    return is_address(site) and not Path(site).is_file()
+
+
+def _site_key(address: str) -> str:
+    from crawler.autoprofile.address import site_key
+
+    return site_key(address)
 
 
 def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
@@ -164,7 +188,8 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
     except UsageError as exc:
         print(f"newscrawl crawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    names = {site: profile_name(site) for site in sites}
+    names = {site: _site_key(site) if _is_address(site) else profile_name(site)
+             for site in sites}
     try:
         uri = resolve_uri(settings.get("MONGO_URI") or None)
         client, db = connect(uri, settings.get("MONGO_DATABASE") or None)
@@ -373,4 +398,6 @@ def print_summary(out: TextIO, run_id: str, stats: dict[str, Any], status: str) 
         lines.append(f"  UNSTORED: {n('storage/unstored')} article(s)")
     for alert in stats.get("monitor/alerts") or []:
         lines.append(f"  ALERT: {alert}")
+    if stats.get("profileless/diagnosis"):
+        lines.append(f"  PROFILE-LESS: {stats['profileless/diagnosis']}")
     print("\n".join(lines), file=out)

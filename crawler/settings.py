@@ -92,6 +92,15 @@ NEWSCRAWL_MAX_ARTICLES = 0
 # Link hops away from the seeds (listing -> listing, article -> related); pagination
 # inside one listing is bounded by the profile's pagination.max_pages instead.
 NEWSCRAWL_MAX_DEPTH = 10
+# Profile-less crawls (`newscrawl crawl https://site.example/`): a URL shape predicts the
+# kind of new URLs once this many of its pages were judged, and one kind has this share.
+NEWSCRAWL_PROFILELESS_SHAPE_MIN_PAGES = 3
+NEWSCRAWL_PROFILELESS_SHAPE_MIN_SHARE = 0.9
+# Articles a profile-less crawl reads before it learns their layout (body container,
+# exclusions, related blocks) and extracts the next pages with it; 0: never.
+NEWSCRAWL_PROFILELESS_LAYOUT_PAGES = 8
+# Pages a profile-less crawl keeps in memory for `newscrawl profile suggest` (0 in crawls).
+NEWSCRAWL_PROFILELESS_KEEP_PAGES = 0
 # Stop paginating a listing after this many consecutive pages whose articles are all known.
 NEWSCRAWL_KNOWN_PAGES_STOP = 2
 # Re-fetch stored articles with conditional GET (If-None-Match / If-Modified-Since).

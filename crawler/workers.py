@@ -376,6 +376,9 @@ class ExtractionPool:
         result = await cpu_timed(self._extract(body, options), self._add_handoff)
         if result.ok:
             self._inc("extract/ok")
+        elif profile is not None and profile.inferred and result.reason == "not_an_article":
+            # Without a profile every page is judged: a listing is an answer, not a failure.
+            self._inc("extract/judged_not_article")
         else:
             self._inc("extract/failed")
             self._inc(f"extract/failed/{result.reason or 'unknown'}")

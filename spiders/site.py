@@ -75,7 +75,7 @@ class SiteSpider(ExtractingSpider):
         site = args["site"] or s.get("NEWSCRAWL_SITE")
         if not site:
             raise ValueError("no site profile given: -a site=NAME or NEWSCRAWL_SITE")
-        profile = load_profile(site)
+        profile = self.build_profile(site)
         base_url = args["base_url"] or s.get("NEWSCRAWL_BASE_URL")
         if base_url:
             profile = profile.with_base_url(base_url)
@@ -96,6 +96,13 @@ class SiteSpider(ExtractingSpider):
     def profile_named(self, site: str) -> SiteProfile | None:
         return self.profile if site == self.profile.name else None
 
+    def build_profile(self, site: str) -> SiteProfile:
+        return load_profile(site)
+
+    def wants_article(self, url: str) -> bool:
+        """Whether a discovered URL is fetched as an article (the profile's patterns)."""
+        return self.profile.is_article_url(url)
+
     # --- what the database knows -------------------------------------------------------
     def is_known(self, canonical_url: str) -> bool:
         return canonical_url in self.known
@@ -112,7 +119,8 @@ class SiteSpider(ExtractingSpider):
             client.close()
 
     # --- seeds -------------------------------------------------------------------------
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def prepare(self) -> list[scrapy.Request]:
+        """Load the stored articles, start the workers; the resumed and refresh requests."""
         try:
             self.known = await asyncio.to_thread(self._load_known)
         except Exception as exc:
@@ -122,22 +130,27 @@ class SiteSpider(ExtractingSpider):
         logger.info("%s: %d stored article(s) known; discovery: %s%s", self.site_name,
                     len(self.known), ",".join(self.modes), " (refresh)" if self.refresh else "")
         self.pool.start()
-        for req in self.resume_requests({
-                "article": (self.parse_article, 0), "listing": (self.parse_listing, 10),
-                "sitemap": (self.parse_sitemap, 20), "feed": (self.parse_feed, 20)}):
+        requests = self.resume_requests({
+            "article": (self.parse_article, 0), "listing": (self.parse_listing, 10),
+            "sitemap": (self.parse_sitemap, 20), "feed": (self.parse_feed, 20)})
+        if self.refresh:
+            for stored in self.known.articles:
+                if in_domains(stored.canonical_url, self.profile.allowed_domains):
+                    req = self.conditional_request(
+                        refetch_url(self.profile, stored.canonical_url, stored.url), stored,
+                        hops=0)
+                    if req is not None:
+                        requests.append(req)
+        return requests
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for req in await self.prepare():
             yield req
         if self.seeding is not None and not self.seeding.claim():
             logger.info("%s: another worker seeds this run; taking requests from the queue",
                         self.site_name)
             return
         p = self.profile
-        if self.refresh:
-            for stored in self.known.articles:
-                if in_domains(stored.canonical_url, p.allowed_domains):
-                    req = self.conditional_request(
-                        refetch_url(p, stored.canonical_url, stored.url), stored, hops=0)
-                    if req is not None:
-                        yield req
         if "sitemaps" in self.modes:
             for path in p.sitemaps:
                 req = self.make_request(p.url(path), "sitemap", self.parse_sitemap, priority=20)
@@ -163,7 +176,7 @@ class SiteSpider(ExtractingSpider):
                          lastmod: str | None = None) -> scrapy.Request | None:
         """A request for an article URL found by discovery, or None when it is not needed."""
         p = self.profile
-        if (not in_domains(url, p.allowed_domains) or not p.is_article_url(url)
+        if (not in_domains(url, p.allowed_domains) or not self.wants_article(url)
                 or not self.within_budget()):
             return None
         stats = self.crawler.stats

@@ -39,3 +39,7 @@ def test_bench_small_run_writes_json(mongo_server, tmp_path) -> None:
     assert abs(sum(result["stage_share"].values()) - 1) < 0.01
     assert result["extra"]["wall_ms_per_page"]["download latency"] > 0
     assert result["extra"]["other_processes_cpu_ms_per_page"]["mirror"] > 0
+    auto = result["extra"]["profileless"]
+    assert auto["articles_stored"] == 30 and auto["finish_reason"] == "finished"
+    assert auto["cpu_ms_per_page"] > 0 and auto["ratio"] > 0
+    assert "profile-less: CPU ratio to profiled" in proc.stdout

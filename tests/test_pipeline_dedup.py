@@ -8,7 +8,6 @@ import pytest
 
 from crawler.fingerprint import content_hash, fingerprint, similarity
 from crawler.items import ArticleItem
-from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
 from crawler.urls import article_id
@@ -69,15 +68,14 @@ def new_run(db, preload: bool) -> Deduplicator:
 
 
 @pytest.mark.parametrize("preload", [False, True], ids=["indexed-query", "preloaded"])
-def test_across_runs(mongo_db, preload):
-    ensure_schema(mongo_db)
+def test_across_runs(schema_db, preload):
     first = [item("original", body(1)), item("other", body(2))]
-    run1 = Deduplicator(mongo_db, threshold=0.8)
+    run1 = Deduplicator(schema_db, threshold=0.8)
     for it in first:
         assert run1.check(it) == NEW
-    ArticleWriter(mongo_db).write_batch([build_article(it, threshold=0.8) for it in first])
+    ArticleWriter(schema_db).write_batch([build_article(it, threshold=0.8) for it in first])
 
-    run2 = new_run(mongo_db, preload)  # a new run: nothing of run 1 in its memory
+    run2 = new_run(schema_db, preload)  # a new run: nothing of run 1 in its memory
     again = item("original", body(1))
     assert run2.check(again) == SAME
     moved = item("moved", body(2))
@@ -89,15 +87,15 @@ def test_across_runs(mongo_db, preload):
     assert run2.check(item("fresh", body(3))) == NEW
 
     # Stored, the repost is its own document; the moved copy an alias of the other.
-    ArticleWriter(mongo_db).write_batch([build_article(it, threshold=0.8)
+    ArticleWriter(schema_db).write_batch([build_article(it, threshold=0.8)
                                          for it in (moved, repost)])
-    assert mongo_db.articles.count_documents({}) == 3
-    dup = mongo_db.articles.find_one({"duplicate_of": article_id(first[0].canonical_url)})
+    assert schema_db.articles.count_documents({}) == 3
+    dup = schema_db.articles.find_one({"duplicate_of": article_id(first[0].canonical_url)})
     assert dup["canonical_url"] == f"{BASE}/2024/05/01/repost/"
-    other = mongo_db.articles.find_one({"_id": article_id(first[1].canonical_url)})
+    other = schema_db.articles.find_one({"_id": article_id(first[1].canonical_url)})
     assert f"{BASE}/2024/05/01/moved/" in other["aliases"]
     # Known aliases are recognised in a later run too: the copy again merges only its URLs.
-    run3 = new_run(mongo_db, preload)
+    run3 = new_run(schema_db, preload)
     via_alias = item("moved", body(2))
     assert run3.check(via_alias) == ALIAS
     assert via_alias.canonical_url == first[1].canonical_url

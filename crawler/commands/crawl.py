@@ -1,4 +1,4 @@
-"""``newscrawl crawl``: crawl a site profile (or a URL list) into MongoDB."""
+"""``newscrawl crawl``: crawl a site (profile or address) or a URL list into MongoDB."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import argparse
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sites", nargs="*", metavar="SITE",
-                        help="site profile names (crawler/sites/NAME.yaml) or profile files; "
+                        help="site profile names (crawler/sites/NAME.yaml), profile files, or "
+                        "one site address (https://site.example/) to crawl without a profile; "
                         "several sites run in one process, each with its own politeness")
     parser.add_argument("--all", dest="all_sites", action="store_true",
                         help="every site profile in crawler/sites")

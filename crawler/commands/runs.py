@@ -63,7 +63,8 @@ def row(doc: dict[str, Any], label: str) -> dict[str, Any]:
     started, finished = doc.get("started_at"), doc.get("finished_at")
     took = f"{(finished - started).total_seconds():.0f}s" if started and finished else ""
     return {
-        "run": label, "site": doc.get("site", ""), "status": doc.get("status", ""),
+        "run": label, "status": doc.get("status", ""),
+        "site": doc.get("site", "") + (" (profile-less)" if doc.get("profileless") else ""),
         "started": started.strftime("%Y-%m-%d %H:%M") if started else "", "took": took,
         "new": a.get("new", ""), "updated": a.get("updated", ""),
         "unchanged": a.get("unchanged", ""), "pages": c.get("pages", ""),

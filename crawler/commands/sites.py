@@ -1,4 +1,4 @@
-"""``newscrawl sites``: the site profiles, validated, as a table."""
+"""``newscrawl sites [FILE...]``: the site profiles (or the given files), validated."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="profile files to validate (default: every shipped profile)")
     parser.add_argument("--json", action="store_true", help="JSON lines instead of a table")
 
 
@@ -16,7 +18,9 @@ def run(args: argparse.Namespace) -> int:
 
     rows: list[dict[str, str]] = []
     bad = 0
-    for path in available_profiles():
+    from pathlib import Path
+
+    for path in [Path(f) for f in args.files] or available_profiles():
         try:
             p = load_profile(str(path))
         except ProfileError as exc:

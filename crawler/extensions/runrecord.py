@@ -170,6 +170,7 @@ class RunRecord:
                 "distributed": bool(s.get("NEWSCRAWL_REDIS_URL")),
                 "site": getattr(spider, "site_name", "") or spider.name,
                 "spider": spider.name,
+                "profileless": bool(getattr(getattr(spider, "profile", None), "inferred", False)),
                 "arguments": mongo_safe(s.getdict("NEWSCRAWL_RUN_ARGS")
                                         or getattr(spider, "arguments", {})),
                 "base_url": getattr(spider, "base_url", ""),

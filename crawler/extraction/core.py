@@ -107,8 +107,11 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
     meta = extract_metadata(tree, url, ld)
     provenance: dict[str, str] = meta.pop("provenance")
     og_type: str = meta.pop("og_type")
+    published_meta: bool = meta.pop("published_meta")
 
     profile = opts.profile
+    if profile is not None and profile.inferred:  # profile-less: the page's own signals
+        return _extract_profileless(tree, url, ld, meta, provenance, og_type, encoding, opts)
     if profile is not None and profile.fields:
         apply_fields(meta, provenance, tree, url, profile.fields)
     container = _profile_container(tree, profile)
@@ -117,14 +120,15 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
         body = profile_body(tree, url, container, profile.body_exclude, opts.include_captions)
     else:
         body = generic_body(tree, url, ld.get("articleBody") if ld.article else None,
-                            meta.get("description"))
+                            meta.get("description"), opts.min_words, opts.include_captions)
         body.elements = locate(tree, body.blocks)
     body.drop_heading(meta.get("title"))
     words = body.word_count
     provenance["text"] = body.source
     body_class = sel.BODY_CLASS(tree)
     kind, kind_source = page_type(url, profile, ld, og_type, words, opts.min_words,
-                                  str(body_class[0]) if body_class else "")
+                                  str(body_class[0]) if body_class else "",
+                                  published_meta=published_meta, url_known=bool(opts.url))
     provenance["page_type"] = kind_source
 
     result = ExtractionResult(url=url, page_type=kind, encoding=encoding, **meta)
@@ -154,6 +158,67 @@ def _profile_container(tree: lxml.html.HtmlElement, profile: SiteProfile | None
     if profile.body_start or profile.body_stop:
         return body_range(tree, profile.body, profile.body_start, profile.body_stop)
     return profile_container(tree, profile.body) if profile.body else None
+
+
+def _extract_profileless(tree: lxml.html.HtmlElement, url: str, ld: LinkedData,
+                         meta: dict, provenance: dict[str, str], og_type: str, encoding: str,
+                         opts: ExtractOptions) -> ExtractionResult:
+    """No site profile: the page type decided by :mod:`crawler.autoprofile.pagesignals`;
+    related blocks found by heading, or by the layout the crawl learned
+    (:mod:`crawler.autoprofile.layout`: body container, exclusions, blocks), and taken
+    out of the page before the body is read."""
+    from crawler.autoprofile.pagesignals import classify, early_verdict, read_signals
+    from crawler.autoprofile.related_blocks import find_blocks, layout_blocks, number_positions
+    from crawler.extraction.related import LinkFilter
+
+    profile = opts.profile
+    assert profile is not None
+    accept = LinkFilter(url, meta.get("page_canonical"), None, strict=True)
+    blocks = []
+    if opts.with_related:
+        blocks = layout_blocks(tree, profile.related, accept) if profile.related else []
+        blocks = blocks or find_blocks(tree, accept)
+    skip = {el for b in blocks for el in b.element.iter()}
+    signals = read_signals(tree, url, ld, og_type, skip)
+    early = early_verdict(signals)
+    if early is not None:  # a listing or another page: its body is not read
+        return ExtractionResult.failed(
+            "not_an_article", url, page_type=early[0], title=meta.get("title"),
+            page_canonical=meta.get("page_canonical"), encoding=encoding,
+            provenance={"page_type": early[1]})
+    for block in blocks:
+        parent = block.element.getparent()
+        if parent is not None:
+            parent.remove(block.element)
+    container = profile_container(tree, profile.body) if profile.body else None
+    if container is not None:
+        body = profile_body(tree, url, container, profile.body_exclude, opts.include_captions)
+        body.source = "layout+trafilatura"
+    else:
+        body = generic_body(tree, url, ld.get("articleBody") if ld.article else None,
+                            meta.get("description"))
+        body.elements = locate(tree, body.blocks)
+    body.drop_heading(meta.get("title"))
+    words = body.word_count
+    kind, rule = classify(signals, words, opts.min_words, bool(meta.get("published_at")))
+    provenance["text"] = body.source
+    provenance["page_type"] = rule
+    if blocks:
+        provenance["related"] = "profileless:" + ",".join(
+            sorted({f"{b.rule}:{b.label}" for b in blocks}))
+    result = ExtractionResult(url=url, page_type=kind, encoding=encoding, **meta)
+    if kind != "article" or words < opts.min_words:
+        return ExtractionResult.failed(
+            "not_an_article" if kind != "article" else "empty_body", url, page_type=kind,
+            title=result.title, page_canonical=result.page_canonical, encoding=encoding,
+            provenance={"page_type": rule})
+    _fill_body(result, body, words)
+    if opts.with_related:
+        result.related = number_positions(blocks) + related_links(
+            tree, url, result.page_canonical, None, body.elements, strict=True)
+    result.provenance = provenance
+    result.ok = True
+    return result
 
 
 def _fill_body(result: ExtractionResult, body: Body, words: int) -> None:

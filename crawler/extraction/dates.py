@@ -113,9 +113,34 @@ class _TimeValues:
         return self._values
 
 
+def _earlier(a: str, b: str) -> bool:
+    """``a`` is an earlier instant than ``b`` (days compared when either lacks an offset)."""
+    da, db = _parse(a), _parse(b)
+    if da is None or db is None:
+        return False
+    if (da.tzinfo is None) != (db.tzinfo is None):
+        return da.date() < db.date()
+    return da < db
+
+
+def _is_update_stamp(el: HtmlElement) -> bool:
+    """A ``<time>`` that the page labels as its last update, by markup or by the words
+    printed just before it ("Last updated", "Aktualisiert", "Mis à jour"...)."""
+    if el.get("itemprop") == "dateModified" or sel.UPDATED_CLASS.search(el.get("class") or ""):
+        return True
+    parent = el.getparent()
+    label = (parent.text or "") if parent is not None else ""
+    prev = el.getprevious()
+    if prev is not None:
+        label += " " + prev.text_content() + (prev.tail or "")
+    if parent is not None and sel.UPDATED_CLASS.search(parent.get("class") or ""):
+        return True
+    return bool(sel.UPDATED_LABEL.search(label[-60:]))
+
+
 def _time_element(tree: HtmlElement) -> str | None:
     for el in sel.TIME_DATETIME(tree):
-        if el.get("itemprop") == "dateModified" or "updated" in (el.get("class") or ""):
+        if _is_update_stamp(el):
             continue
         value = normalize_date(el.get("datetime"))
         if value:
@@ -206,7 +231,11 @@ def publisher_day(local: str | None, tree: HtmlElement) -> tuple[str | None, str
 
 def publication_dates(tree: HtmlElement, url: str, ld: LinkedData,
                       meta: dict[str, list[str]]) -> PublicationDates:
-    """Published and modified dates in the trust order JSON-LD, meta, ``<time>``, htmldate."""
+    """Published and modified dates in the trust order JSON-LD, meta, ``<time>``, htmldate.
+
+    A meta publication time later than the JSON-LD ``datePublished`` is an update stamp
+    (the earlier one wins), and a ``<time>`` the page labels as an update is skipped.
+    """
     prov: dict[str, str] = {}
 
     def first_meta(keys: tuple[str, ...]) -> tuple[str | None, str | None]:
@@ -216,9 +245,11 @@ def publication_dates(tree: HtmlElement, url: str, ld: LinkedData,
         return None, None
 
     published, src = normalize_date(ld.get("datePublished") or ld.get("dateCreated")), "json-ld"
-    if not published:
-        raw, src = first_meta(sel.META_PUBLISHED)
-        published = normalize_date(raw)
+    raw, meta_src = first_meta(sel.META_PUBLISHED)
+    declared = normalize_date(raw)
+    if not published or (declared and _earlier(declared, published)):
+        # a meta tag that names a later instant than the JSON-LD is an update stamp
+        published, src = declared, meta_src
     if not published:
         published, src = _time_element(tree), "time"
     if not published:

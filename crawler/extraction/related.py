@@ -22,6 +22,8 @@ from crawler.extraction.titles import clean_space
 from crawler.profiles import RelatedBlock, SiteProfile
 from crawler.urls import canonicalize, in_domains
 
+_PAGED = re.compile(r"(?:^|&)(?:page|paged)=")
+
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower().removeprefix("www.")
@@ -31,9 +33,10 @@ class LinkFilter:
     """Decides which hrefs are links to other articles of the same site."""
 
     def __init__(self, page_url: str, canonical_url: str | None,
-                 profile: SiteProfile | None) -> None:
+                 profile: SiteProfile | None, strict: bool = False) -> None:
         self.page_url = page_url
         self.profile = profile
+        self.strict = strict  # no profile: also leave out listing-shaped paths
         self.canonical = profile.canonical if profile is not None else canonicalize
         self.selves = {self.canonical(u) for u in (page_url, canonical_url) if u}
         self.hosts = {_host(u) for u in (page_url, canonical_url) if u}
@@ -57,9 +60,16 @@ class LinkFilter:
             # The profile's regexes read the URL as the page writes it (see match_form).
             if not same_site or not self.profile.is_article_url(absolute):
                 return None
-        elif host not in self.hosts or urlsplit(url).path in ("", "/"):
+        elif host not in self.hosts or self._not_an_article(url):
             return None
         return url
+
+    def _not_an_article(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.path in ("", "/"):
+            return True
+        return self.strict and bool(sel.LISTING_PATHS.search(parts.path)
+                                    or _PAGED.search(parts.query))
 
 
 def _never(anchor: etree._Element) -> bool:
@@ -131,9 +141,10 @@ class PageBlocks:
 
 def related_links(tree: etree._Element, page_url: str, canonical_url: str | None,
                   profile: SiteProfile | None,
-                  body_elements: list[etree._Element]) -> list[dict[str, Any]]:
+                  body_elements: list[etree._Element], strict: bool = False
+                  ) -> list[dict[str, Any]]:
     """All related-article links of a page, labelled blocks first, then inline ones."""
-    accept = LinkFilter(page_url, canonical_url, profile)
+    accept = LinkFilter(page_url, canonical_url, profile, strict)
     out: list[dict[str, Any]] = []
     by_label: dict[str, int] = {}
     blocks = PageBlocks(tree)

@@ -13,6 +13,9 @@ writer thread, and download the rest of the crawler process (Scrapy's engine, HT
 scheduling, spider callbacks).  Wall-clock latencies are reported
 too, but with 16 requests in flight a page's download latency is mostly queueing: summed
 over pages it says more about concurrency than about cost.
+
+The profile-less row crawls the same mirror again from its address alone (no profile, the
+same sitemap discovery) and compares the crawler's CPU per page with the profiled crawl's.
 """
 
 from __future__ import annotations
@@ -187,49 +190,81 @@ class Mode:
         return f"redis:{self.processes}" if self.distributed else "local"
 
 
-def run_bench(pages: int, workers: int = 0, sample: int = 300,
-              mode: Mode = Mode(False)) -> BenchResult:
-    """Run one benchmark at ``pages`` mirror articles."""
+def _crawl(server: Any, mirror: subprocess.Popen[str], database: str, target: list[str],
+           workers: int, mode: Mode = Mode(False)
+           ) -> tuple[dict[str, Any], int, float, ProcessSampler, list[dict[str, Any]]]:
+    """One crawl of the mirror into ``database``: its run record (the workers' records
+    summed in distributed mode), articles stored, seconds, the sampler and the records."""
     from crawler.storage.client import connect
+
+    env = dict(os.environ, MONGO_URI=server.uri, MONGO_DATABASE=database)
+    args = ["crawl", *target, "--no-delay", "--discover", "sitemaps", "-s", "LOG_LEVEL=WARNING",
+            *UNTHROTTLED]
+    if mode.processes > 1 and not workers:
+        # The cores are shared out: N processes with one Nth of the workers each.
+        workers = max(1, (os.cpu_count() or 1) // mode.processes)
+    if workers:
+        args += ["--workers", str(workers)]
+    others = {"mirror": mirror.pid, "database": getattr(server, "pid", None)}
+    with _redis(mode) as redis:
+        if redis is not None:
+            args += ["--redis", redis.url, "-s", f"NEWSCRAWL_REDIS_IDLE_TIMEOUT={IDLE_TIMEOUT}"]
+            others["redis"] = getattr(getattr(redis, "proc", None), "pid", None)
+        started = time.perf_counter()
+        crawl = _start_crawlers(_cli(*args), env, mode.processes)
+        sampler = ProcessSampler(crawl.pid, others)
+        sampler.start()
+        crawl.wait()
+        elapsed = time.perf_counter() - started - (IDLE_TIMEOUT if redis else 0.0)
+        sampler.stop()
+    client, db = connect(server.uri, database)
+    try:
+        records = list(db.crawl_runs.find())
+        stored = db.articles.count_documents({})
+    finally:
+        client.drop_database(database)
+        client.close()
+    return combine(records) if records else {}, stored, elapsed, sampler, records
+
+
+def cpu_ms_per_page(run: dict[str, Any]) -> float:
+    stats = run.get("stats", {})
+    responses = int(stats.get("downloader/response_count", 0))
+    return sum(stage_cpu_ms(stats).values()) / max(responses, 1)
+
+
+def run_bench(pages: int, workers: int = 0, sample: int = 300,
+              profileless: bool = True, mode: Mode = Mode(False)) -> BenchResult:
+    """Run one benchmark at ``pages`` mirror articles; with ``profileless`` (local mode),
+    crawl the same mirror a second time from its address alone (no profile) and compare
+    CPU per page.  ``mode``: local, or distributed with N worker processes."""
     from crawler.storage.server import resolve_server
 
-    database = f"bench_{uuid.uuid4().hex[:8]}"
-    with resolve_server() as server, _redis(mode) as redis:
+    with resolve_server() as server:
         mirror, base_url = start_mirror(pages)
         try:
             urls, expected = article_urls(f"{base_url}/__manifest__.json", sample)
-            env = dict(os.environ, MONGO_URI=server.uri, MONGO_DATABASE=database)
-            args = ["crawl", PROFILE, "--base-url", base_url, "--no-delay",
-                    "--discover", "sitemaps", "-s", "LOG_LEVEL=WARNING", *UNTHROTTLED]
-            if mode.processes > 1 and not workers:
-                # The cores are shared out: N processes with one Nth of the workers each.
-                workers = max(1, (os.cpu_count() or 1) // mode.processes)
-            if workers:
-                args += ["--workers", str(workers)]
-            others = {"mirror": mirror.pid, "database": getattr(server, "pid", None)}
-            if redis is not None:
-                args += ["--redis", redis.url, "-s", f"NEWSCRAWL_REDIS_IDLE_TIMEOUT={IDLE_TIMEOUT}"]
-                others["redis"] = getattr(getattr(redis, "proc", None), "pid", None)
-            started = time.perf_counter()
-            crawl = _start_crawlers(_cli(*args), env, mode.processes)
-            sampler = ProcessSampler(crawl.pid, others)
-            sampler.start()
-            crawl.wait()
-            elapsed = time.perf_counter() - started - (IDLE_TIMEOUT if redis else 0.0)
-            sampler.stop()
+            run, stored, elapsed, sampler, records = _crawl(
+                server, mirror, f"bench_{uuid.uuid4().hex[:8]}",
+                [PROFILE, "--base-url", base_url], workers, mode)
             reference = trafilatura_rate(base_url, urls)
+            extra: dict[str, Any] = {}
+            if profileless and not mode.distributed:
+                auto, auto_stored, auto_elapsed, _, _ = _crawl(
+                    server, mirror, f"bench_{uuid.uuid4().hex[:8]}", [base_url + "/"], workers)
+                profiled_ms, auto_ms = cpu_ms_per_page(run), cpu_ms_per_page(auto)
+                extra = {"profileless": {
+                    "articles_stored": auto_stored, "elapsed_s": round(auto_elapsed, 2),
+                    "responses": int(auto.get("stats", {}).get("downloader/response_count", 0)),
+                    "cpu_ms_per_page": round(auto_ms, 2),
+                    "profiled_cpu_ms_per_page": round(profiled_ms, 2),
+                    "ratio": round(auto_ms / profiled_ms, 2) if profiled_ms else 0.0,
+                    "finish_reason": str(auto.get("finish_reason", ""))}}
         finally:
             mirror.terminate()
             mirror.wait(timeout=10)
-        client, db = connect(server.uri, database)
-        try:
-            records = list(db.crawl_runs.find())
-            stored = db.articles.count_documents({})
-        finally:
-            client.drop_database(database)
-            client.close()
-    result = summarise(combine(records), pages, expected, stored, elapsed, sampler, reference,
-                       len(urls))
+    result = summarise(run, pages, expected, stored, elapsed, sampler, reference, len(urls))
+    result.extra.update(extra)
     result.extra["mode"] = str(mode)
     result.extra["processes"] = mode.processes
     result.extra["pages_per_process"] = [
@@ -331,6 +366,10 @@ def summarise(run: dict[str, Any], pages: int, expected: int, stored: int, elaps
     )
 
 
+def _auto(result: BenchResult, key: str) -> str:
+    return str(result.extra.get("profileless", {}).get(key, "-"))
+
+
 def format_table(results: list[BenchResult]) -> str:
     rows = [
         ("pages (mirror articles)", lambda r: f"{r.articles_expected}"),
@@ -355,6 +394,10 @@ def format_table(results: list[BenchResult]) -> str:
         ("extraction workers", lambda r: f"{r.workers}"),
         ("crawler processes (pages each)", lambda r: "/".join(
             str(n) for n in r.extra.get("pages_per_process", [r.responses]))),
+        ("profile-less: articles stored", lambda r: _auto(r, "articles_stored")),
+        ("profile-less: CPU ms/page (profiled)", lambda r: (
+            f"{_auto(r, 'cpu_ms_per_page')} ({_auto(r, 'profiled_cpu_ms_per_page')})")),
+        ("profile-less: CPU ratio to profiled", lambda r: f"{_auto(r, 'ratio')}x"),
         ("finish reason", lambda r: r.finish_reason),
     ]
     width = max(len(label) for label, _ in rows)

@@ -19,6 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--modes", nargs="+", default=["local"], metavar="MODE",
                         help="local, redis (distributed, one worker process) or redis:N "
                         "(N worker processes sharing the cores); each at every --pages")
+    parser.add_argument("--no-profileless", dest="profileless", action="store_false",
+                        help="skip the second, profile-less crawl of the mirror")
     parser.add_argument("--themes", action="store_true",
                         help="only the extraction CPU per page of each mirror theme (no crawl)")
     parser.add_argument("--theme-pages", type=int, default=40, metavar="N",
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         for mode in modes:
             print(f"bench: {pages} pages, {mode} ...", flush=True)
             results.append(run_bench(pages, workers=args.workers, sample=args.sample,
-                                     mode=mode))
+                                     profileless=args.profileless, mode=mode))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps([asdict(r) for r in results], indent=2), encoding="utf-8")
     print(format_table(results))

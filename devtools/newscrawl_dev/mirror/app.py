@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 from newscrawl_dev.mirror import faults as mirror_faults
 from newscrawl_dev.mirror import traps
 from newscrawl_dev.mirror.content import Post, build_site
+from newscrawl_dev.mirror.drupal import DrupalSite, DrupalSitemaps
 from newscrawl_dev.mirror.feeds import CoreSitemaps, YoastSitemaps, robots, rss
 from newscrawl_dev.mirror.generic import GenericSite
 from newscrawl_dev.mirror.legacy import LegacySite, NoSitemaps
@@ -22,9 +23,11 @@ from newscrawl_dev.mirror.theme import Site, http_date
 
 HTML = "text/html; charset=UTF-8"
 MANIFEST_PATH = "/__manifest__.json"  # not linked from any page: for tools that run the CLI
-DEFAULT_ARTICLES = {"newspaper": 60, "generic": 40, "legacy": 40}
+DEFAULT_ARTICLES = {"newspaper": 60, "generic": 40, "legacy": 40, "drupal": 40}
 PROFILE_NAMES = {"newspaper": "russianstudiesromania", "generic": "wpgeneric",
-                 "legacy": "lakesidecourier"}
+                 "legacy": "lakesidecourier", "drupal": "harbourcity"}
+THEMES = {"newspaper": NewspaperSite, "generic": GenericSite, "legacy": LegacySite,
+          "drupal": DrupalSite}
 
 
 @dataclass
@@ -37,10 +40,9 @@ class Response:
 
 def make_site(theme: str, articles: int, revision: int, base_url: str, traps_on: bool) -> Site:
     if theme not in DEFAULT_ARTICLES:
-        raise ValueError(f"unknown theme {theme!r} ({', '.join(DEFAULT_ARTICLES)})")
+        raise ValueError(f"unknown theme {theme!r} ({', '.join(THEMES)})")
     content = build_site(theme, articles, revision)
-    cls = {"newspaper": NewspaperSite, "generic": GenericSite, "legacy": LegacySite}[theme]
-    return cls(content, base_url, traps=traps_on)
+    return THEMES[theme](content, base_url, traps=traps_on)
 
 
 def etag(site: Site, post: Post) -> str:
@@ -120,8 +122,12 @@ class MirrorApp:
 
     def _build(self, revision: int) -> Site:
         site = make_site(self.theme, self.articles, revision, self.base_url, self.traps)
-        site.sitemaps = (YoastSitemaps(site, self.sitemap_page_size) if self.theme == "newspaper"
-                         else NoSitemaps() if self.theme == "legacy" else CoreSitemaps(site))
+        if isinstance(site, DrupalSite):
+            site.sitemaps = DrupalSitemaps(site)
+        else:
+            site.sitemaps = (YoastSitemaps(site, self.sitemap_page_size)
+                             if self.theme == "newspaper" else NoSitemaps()
+                             if self.theme == "legacy" else CoreSitemaps(site))
         return site
 
     def _cache(self, site: Site) -> PageCache:
@@ -157,7 +163,8 @@ class MirrorApp:
 
     @property
     def sitemap_index(self) -> str:
-        return "/sitemap_index.xml" if self.theme == "newspaper" else "/wp-sitemap.xml"
+        return {"newspaper": "/sitemap_index.xml", "drupal": "/sitemap.xml"}.get(
+            self.theme, "/wp-sitemap.xml")
 
     # --- routing ------------------------------------------------------------------------
     def handle(self, method: str, target: str, headers: dict[str, str]) -> Response:
@@ -180,6 +187,8 @@ class MirrorApp:
                                          [site.post_url(p) for p in site.content.posts])
             if answer is not None:
                 return Response(answer.status, answer.body, dict(answer.headers), answer.mode)
+        if isinstance(site, DrupalSite):
+            return self._drupal(site, path, query)
         if isinstance(site, LegacySite):
             status, text, _ = site.route(path, parts.query)
             return html(text, status)
@@ -214,6 +223,20 @@ class MirrorApp:
                 extra = (f'<p><a href="{site.url(traps.PDF)}">Project summary (PDF)</a></p><p>'
                          f'<a href="{site.url(traps.IMAGE)}">The team (photo)</a></p>')
             return html(site.render_static(path, extra))
+        return self._asset(path) or self._not_found()
+
+    def _drupal(self, site: DrupalSite, path: str, query: dict[str, list[str]]) -> Response:
+        if path == "/robots.txt":
+            return Response(200, site.robots_txt().encode(),
+                            {"Content-Type": "text/plain; charset=utf-8"})
+        found = site.route(path, query)
+        if isinstance(found, str):
+            return redirect(site.url(found))
+        if found is not None:
+            status, text, extra = found
+            return Response(status, text.encode("utf-8"), {"Content-Type": HTML, **extra})
+        if path.startswith("/sites/default/files/") and path.endswith(".jpg"):
+            return Response(200, traps.JPEG, {"Content-Type": "image/jpeg"})
         return self._asset(path) or self._not_found()
 
     def _not_found(self) -> Response:

@@ -225,7 +225,7 @@ CYRILLIC_PARAGRAPHS = (
 
 @dataclass(frozen=True)
 class SiteSpec:
-    key: str  # theme name: newspaper | generic
+    key: str  # theme name: newspaper | generic | drupal
     name: str  # site name
     tagline: str
     authors: tuple[Author, ...]
@@ -277,6 +277,21 @@ GENERIC = SiteSpec(
     min_articles=12,
 )
 
+DRUPAL = SiteSpec(
+    key="drupal", name="Harbour City Courier", tagline="Independent news for the harbour city",
+    authors=_authors([("nadia-varga", "Nadia Varga", "city hall and its budgets"),
+                      ("owen-pryce", "Owen Pryce", "the port and the economy"),
+                      ("sofia-lindqvist", "Sofia Lindqvist", "health and the environment"),
+                      ("marcus-adeyemi", "Marcus Adeyemi", "sport and culture")]),
+    categories=(Category("city", "City", 3), Category("economy", "Economy", 4),
+                Category("environment", "Environment", 5), Category("sport", "Sport", 6)),
+    category_weights=(35, 25, 25, 15),
+    tags=tuple(Tag(slugify(n), n) for n in (
+        "harbour", "ferries", "council", "budget", "climate", "football", "housing", "tourism")),
+    start=datetime(2022, 2, 1, tzinfo=TZ), end=datetime(2024, 9, 30, tzinfo=TZ),
+    min_articles=20,
+)
+
 LEGACY = SiteSpec(
     key="legacy", name="The Lakeside Courier", tagline="Serving the lake country since 1911",
     authors=_authors([("mbrandt", "Margaret Brandt", "city hall"),
@@ -294,7 +309,7 @@ LEGACY = SiteSpec(
     min_articles=10,
 )
 
-SPECS = {"newspaper": NEWSPAPER, "generic": GENERIC, "legacy": LEGACY}
+SPECS = {"newspaper": NEWSPAPER, "generic": GENERIC, "legacy": LEGACY, "drupal": DRUPAL}
 
 # Articles-category posts other than the seed's targets are older than the oldest target,
 # so "Latest news" (newest Articles posts) on the seed page is exactly the seed's list.

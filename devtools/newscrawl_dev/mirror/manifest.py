@@ -36,7 +36,7 @@ def article_entry(app: MirrorApp, post: Post) -> dict[str, Any]:
     sp = site.content.special
     newspaper_traps = app.traps and app.theme == "newspaper"
     aliases = []
-    if app.traps and post is sp.get("aliased"):
+    if app.traps and post is sp.get("aliased") and app.theme != "drupal":
         aliases = (traps.alias_urls(site, post) if newspaper_traps
                    else [f"{site.post_url(post)}?{traps.UTM_QUERY}"])
     caption = None if post.fixed_body else image_caption(post)
@@ -150,6 +150,12 @@ def build_manifest(app: MirrorApp) -> dict[str, Any]:
              "what": "events listing whose /page/N/ never ends"},
         ] + [{"url": u, "kind": "disallowed", "status": 200, "what": "disallowed by robots.txt"}
              for u in trap_info["disallowed"]]
+    extras = getattr(site, "manifest_extras", None)
+    if extras is not None:
+        more = extras()
+        feeds, sitemaps = more["feeds"], more["sitemaps"]
+        non_articles = more["non_articles"]
+        trap_info = {"live_blog": more["live_blog"][0]}
     seed = c.special.get("seed")
     changed = c.special["changed_in_revision_2"]
     added = c.special.get("added_in_revision_2")
