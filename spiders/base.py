@@ -53,7 +53,8 @@ class ExtractingSpider(scrapy.Spider):
                 s.set(key, s.getint(setting), priority="spider")
         crawler.signals.connect(self.headers_received, signal=signals.headers_received)
 
-    def is_known(self, canonical_url: str) -> bool:
+    async def is_stored(self, canonical_url: str) -> bool:
+        """Whether the database holds the article (spiders that know say so)."""
         return False
 
     # --- requests ----------------------------------------------------------------------

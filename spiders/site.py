@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +20,10 @@ from parsel import Selector
 
 from crawler.discovery.dates import parse_date
 from crawler.discovery.feeds import parse_feed
-from crawler.discovery.frontier import KnownArticles, StoredArticle, open_database
 from crawler.discovery.listings import listing_root, page_links, page_number
 from crawler.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
 from crawler.profiles import POLITENESS_KEYS, load_profile
+from crawler.storage.catalogue import Catalogue, StoredArticle
 from crawler.urls import canonicalize, in_domains
 from spiders.base import ExtractingSpider, as_bool, parse_since
 
@@ -56,9 +57,9 @@ class SiteSpider(ExtractingSpider):
         super().__init__(**kwargs)
         self.arguments = {"site": site, "base_url": base_url, "discover": discover,
                           "since": since, "refresh": refresh}
-        self.known = KnownArticles()
         self._known_counted: set[str] = set()
         self._too_old: set[str] = set()
+        self._lookup_failed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -88,37 +89,84 @@ class SiteSpider(ExtractingSpider):
         for key, value in profile.politeness.items():
             s.set(POLITENESS_KEYS[key], value, priority="spider")
         s.set("NEWSCRAWL_SITE", profile.name, priority="spider")
+        self.catalogue = Catalogue.from_crawler(crawler)
         self.setup(crawler)
 
     # --- what the database knows -------------------------------------------------------
-    def is_known(self, canonical_url: str) -> bool:
-        return canonical_url in self.known
+    async def is_stored(self, canonical_url: str) -> bool:
+        return canonical_url in await self.look_up([(canonical_url, None)])
 
-    def _load_known(self) -> KnownArticles:
-        client, db = open_database(self.crawler.settings)
+    async def look_up(self, entries: list[tuple[str, str | None]]
+                      ) -> dict[str, StoredArticle]:
+        """The stored articles among ``entries`` (canonical URL, lastmod), in one batch off
+        the reactor (inline when the catalogue answers from memory), with the HTTP
+        validators of those that may be fetched again (refresh, or a newer lastmod)."""
+        catalogue = self.catalogue
+        urls = [url for url, _ in entries]
         try:
-            return KnownArticles.load(db, self.profile.name)
-        finally:
-            client.close()
+            if not catalogue.loaded:
+                await asyncio.to_thread(catalogue.wait_loaded)
+            if catalogue.in_memory:
+                known = catalogue.known(urls)
+            else:
+                known = await asyncio.to_thread(catalogue.known, urls)
+            again = {known[url].id for url, lastmod in entries if url in known and (
+                self.refresh or self._newer(known[url], url, lastmod))}
+            if again:
+                validators = await asyncio.to_thread(catalogue.http, again)
+                for url, stored in list(known.items()):
+                    if stored.id in validators:
+                        etag, last_modified = validators[stored.id]
+                        known[url] = replace(stored, etag=etag, last_modified=last_modified)
+        except Exception as exc:
+            if not self._lookup_failed:
+                logger.error("could not look up the stored articles of %s: %s",
+                             self.site_name, exc)
+                self.crawler.stats.set_value("known/load_failed", str(exc)[:200])
+            self._lookup_failed = True
+            return {}
+        self.crawler.stats.inc_value("known/lookups")
+        return known
+
+    @staticmethod
+    def _newer(stored: StoredArticle, url: str, lastmod: str | None) -> bool:
+        """The sitemap's lastmod of the stored URL itself is newer than the stored copy.
+        The lastmod of an alias (a republished copy, an old URL) says nothing about it."""
+        changed = parse_date(lastmod)
+        return changed is not None and stored.canonical_url == url and (
+            stored.modified_at is None or changed > stored.modified_at + LASTMOD_SLACK)
+
+    async def _candidates(self, entries: list[tuple[str, str | None]]
+                          ) -> dict[str, StoredArticle]:
+        """``look_up`` of the article URLs among (URL, lastmod) ``entries`` of one page."""
+        p = self.profile
+        wanted = [(canonicalize(url), lastmod) for url, lastmod in entries
+                  if in_domains(url, p.allowed_domains) and p.is_article_url(url)]
+        return await self.look_up(wanted) if wanted else {}
 
     # --- seeds -------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
         try:
-            self.known = await asyncio.to_thread(self._load_known)
+            await asyncio.to_thread(self.catalogue.open)
         except Exception as exc:
-            logger.error("could not load the stored articles of %s: %s", self.site_name, exc)
+            logger.error("could not open the catalogue of stored articles: %s", exc)
             self.crawler.stats.set_value("known/load_failed", str(exc)[:200])
-        self.crawler.stats.set_value("known/articles", len(self.known))
-        logger.info("%s: %d stored article(s) known; discovery: %s%s", self.site_name,
-                    len(self.known), ",".join(self.modes), " (refresh)" if self.refresh else "")
+            self._lookup_failed = True
+        logger.info("%s: discovery: %s%s", self.site_name, ",".join(self.modes),
+                    " (refresh)" if self.refresh else "")
         self.pool.start()
         p = self.profile
-        if self.refresh:
-            for stored in self.known.articles:
-                if in_domains(stored.canonical_url, p.allowed_domains):
-                    req = self.conditional_request(stored.canonical_url, stored, hops=0)
-                    if req is not None:
-                        yield req
+        if self.refresh and not self._lookup_failed:
+            batches = self.catalogue.site_articles(self.profile.name)
+            while True:
+                batch = await asyncio.to_thread(next, batches, None)
+                if batch is None:
+                    break
+                for stored in batch:
+                    if in_domains(stored.canonical_url, p.allowed_domains):
+                        req = self.conditional_request(stored.canonical_url, stored, hops=0)
+                        if req is not None:
+                            yield req
         if "sitemaps" in self.modes:
             for path in p.sitemaps:
                 req = self.make_request(p.url(path), "sitemap", self.parse_sitemap, priority=20)
@@ -138,9 +186,11 @@ class SiteSpider(ExtractingSpider):
                     yield req
 
     # --- articles ----------------------------------------------------------------------
-    def consider_article(self, url: str, *, hops: int, published: str | None = None,
-                         lastmod: str | None = None) -> scrapy.Request | None:
-        """A request for an article URL found by discovery, or None when it is not needed."""
+    def consider_article(self, url: str, known: dict[str, StoredArticle], *, hops: int,
+                         published: str | None = None, lastmod: str | None = None
+                         ) -> scrapy.Request | None:
+        """A request for an article URL found by discovery, or None when it is not needed;
+        ``known``: the page's stored articles (:meth:`look_up`)."""
         p = self.profile
         if (not in_domains(url, p.allowed_domains) or not p.is_article_url(url)
                 or not self.within_budget()):
@@ -155,7 +205,7 @@ class SiteSpider(ExtractingSpider):
             return None
         if canonical in self.frontier:
             return None
-        stored = self.known.get(canonical)
+        stored = known.get(canonical)
         if stored is None:
             req = self.make_request(url, "article", self.parse_article, hops=hops)
             if req is not None:
@@ -165,11 +215,7 @@ class SiteSpider(ExtractingSpider):
             self._known_counted.add(canonical)
             stats.inc_value("discovery/article_urls")
             stats.inc_value("discovery/known_urls")
-        changed = parse_date(lastmod)
-        # The lastmod of an alias (a republished copy, an old URL) says nothing about the
-        # stored page, so only the stored URL's own lastmod can trigger a refetch.
-        if changed is not None and stored.canonical_url == canonical and (
-                stored.modified_at is None or changed > stored.modified_at + LASTMOD_SLACK):
+        if self._newer(stored, canonical, lastmod):
             stats.inc_value("refresh/lastmod_newer")
             return self.conditional_request(url, stored, hops=hops)
         if self.refresh:
@@ -201,8 +247,10 @@ class SiteSpider(ExtractingSpider):
             self.frontier.claim(canonicalize(data["canonical_url"]))
         hops = response.meta.get("nc_hops", 0)
         if "related" in self.modes and hops < self.max_depth:
-            for link in data.get("related") or []:
-                req = self.consider_article(link.get("url", ""), hops=hops + 1)
+            links = [link.get("url", "") for link in data.get("related") or []]
+            known = await self._candidates([(url, None) for url in links])
+            for url in links:
+                req = self.consider_article(url, known, hops=hops + 1)
                 if req is not None:
                     stats.inc_value("discovery/from_related")
                     yield req
@@ -214,7 +262,7 @@ class SiteSpider(ExtractingSpider):
             yield item
 
     # --- sitemaps and feeds ------------------------------------------------------------
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request]:
         stats = self.crawler.stats
         stats.inc_value("pages/sitemap")
         if response.url.rstrip("/").endswith("/robots.txt"):
@@ -223,7 +271,10 @@ class SiteSpider(ExtractingSpider):
                 if req is not None:
                     yield req
             return
-        for entry in parse_sitemap(response.body):
+        entries = list(parse_sitemap(response.body))
+        known = await self._candidates([(response.urljoin(e.loc), e.lastmod)
+                                        for e in entries if not e.is_sitemap])
+        for entry in entries:
             loc = response.urljoin(entry.loc)
             if entry.is_sitemap:
                 if in_domains(loc, self.profile.allowed_domains):
@@ -231,22 +282,24 @@ class SiteSpider(ExtractingSpider):
                     if req is not None:
                         yield req
                 continue
-            req = self.consider_article(loc, hops=1,
+            req = self.consider_article(loc, known, hops=1,
                                         published=entry.news_publication_date,
                                         lastmod=entry.lastmod)
             if req is not None:
                 stats.inc_value("discovery/from_sitemaps")
                 yield req
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request]:
         stats = self.crawler.stats
         stats.inc_value("pages/feed")
         feed = parse_feed(response.body)
         if not feed.is_feed:
             stats.inc_value("feeds/not_a_feed")
             return
+        known = await self._candidates([(response.urljoin(e.url), e.updated)
+                                        for e in feed.entries])
         for entry in feed.entries:
-            req = self.consider_article(response.urljoin(entry.url), hops=1,
+            req = self.consider_article(response.urljoin(entry.url), known, hops=1,
                                         published=entry.published,
                                         lastmod=entry.updated)
             if req is not None:
@@ -260,7 +313,7 @@ class SiteSpider(ExtractingSpider):
                 yield req
 
     # --- listings ----------------------------------------------------------------------
-    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
         stats = self.crawler.stats
         if not hasattr(response, "text"):
             return
@@ -274,8 +327,9 @@ class SiteSpider(ExtractingSpider):
         links = page_links(sel, response.url, p.is_article_url)
         articles = [link for link in links
                     if in_domains(link.url, p.allowed_domains) and p.is_article_url(link.url)]
+        known = await self._candidates([(link.url, None) for link in articles])
         for link in articles:
-            req = self.consider_article(link.url, hops=hops + 1, published=link.date)
+            req = self.consider_article(link.url, known, hops=hops + 1, published=link.date)
             if req is not None:
                 stats.inc_value("discovery/from_listings")
                 yield req
@@ -284,7 +338,7 @@ class SiteSpider(ExtractingSpider):
         current = {canonicalize(link.url): link for link in articles}
         previous = set(response.meta.get("nc_prev_articles") or ())
         own = [link for c, link in current.items() if c not in previous]
-        all_known = bool(own) and all(canonicalize(link.url) in self.known for link in own)
+        all_known = bool(own) and all(canonicalize(link.url) in known for link in own)
         dated_old = bool(own) and all(self.before_since(link.date) for link in own)
         streak = response.meta.get("nc_known_streak", 0) + 1 if all_known else 0
         stop = None

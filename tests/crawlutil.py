@@ -97,3 +97,14 @@ def manifest_articles(manifest: dict[str, Any]) -> set[str]:
 
 def hits_since(before: Counter, after: Counter) -> Counter:
     return Counter({k: after[k] - before.get(k, 0) for k in after if after[k] > before.get(k, 0)})
+
+
+class Counts(Counter):
+    """Scrapy's stats collector interface over a Counter, for components used outside a
+    crawl (the writer, in tests)."""
+
+    def inc_value(self, key: str, count: float = 1, start: float = 0) -> None:
+        self[key] += count
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        return self.get(key, default)

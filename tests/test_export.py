@@ -12,6 +12,7 @@ from crawler.items import ArticleItem
 from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
+from tests.crawlutil import Counts
 
 BASE = "https://russianstudiesromania.eu"
 
@@ -27,7 +28,8 @@ def store(db, n: int = 7) -> None:
             authors=["Ana Pop", "Ion Ionescu"], categories=["Politics"],
             text=f"First paragraph {i}.\n\nSecond, with a comma {i}.",
             published_at=f"2024-05-{i + 1:02d}T08:00:00Z"))
-    ArticleWriter(db).write_batch([build_article(it, threshold=0.8) for it in items])
+    ArticleWriter(db, stats=Counts()).write_batch(
+        [build_article(it, threshold=0.8) for it in items])
 
 
 def export(mongo_server, db, tmp_path, *extra: str) -> tuple[int, str]:

@@ -16,6 +16,7 @@ from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
 from pipelines.dedup import Deduplicator
+from tests.crawlutil import Counts
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "crawler" / "schema" /
                      "article.schema.json").read_text())
@@ -70,7 +71,7 @@ def test_stored_documents_validate(mongo_db):
         item.canonical_url = item.url
         item.aliases = [item.url]
         dedup.check(item)
-    writer = ArticleWriter(mongo_db)
+    writer = ArticleWriter(mongo_db, stats=Counts())
     writer.write_batch([build_article(i, threshold=0.8) for i in items])
     changed = dataclasses.replace(items[0], title="A, corrected", dedup="")
     writer.write_batch([build_article(changed, threshold=0.8)])
@@ -86,7 +87,7 @@ def test_schema_rejects_unknown_and_malformed_fields(mongo_db):
     ensure_schema(mongo_db)
     item = ArticleItem(url=f"{BASE}/2024/05/01/a/", site="s", canonical_url=f"{BASE}/2024/05/01/a/",
                        aliases=[f"{BASE}/2024/05/01/a/"], title="A", text="some text here")
-    ArticleWriter(mongo_db).write_batch([build_article(item, threshold=0.8)])
+    ArticleWriter(mongo_db, stats=Counts()).write_batch([build_article(item, threshold=0.8)])
     doc = to_jsonable(mongo_db.articles.find_one())
     v = validator()
     assert v.is_valid(doc)

@@ -12,8 +12,9 @@ from crawler.items import ArticleItem
 from crawler.storage.client import DatabaseUnavailable, connect
 from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
-from crawler.storage.writer import ArticleWriter, Counts
+from crawler.storage.writer import ArticleWriter
 from pipelines.store import StorePipeline
+from tests.crawlutil import Counts
 
 BASE = "https://russianstudiesromania.eu"
 

@@ -18,6 +18,7 @@ from crawler.storage.writer import ArticleWriter
 from crawler.urls import article_id as id_of
 from pipelines.dedup import Deduplicator
 from pipelines.normalize import NormalizePipeline
+from tests.crawlutil import Counts
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "data-model.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
@@ -60,7 +61,7 @@ def graph_db(mongo_db):
     for it in items:
         normalize.process_item(it)
         dedup.check(it)
-    writer = ArticleWriter(mongo_db)
+    writer = ArticleWriter(mongo_db, stats=Counts())
     writer.write_batch([build_article(it, threshold=0.8) for it in items])
     items[0].title = "A, corrected"
     writer.write_batch([build_article(items[0], threshold=0.8)])

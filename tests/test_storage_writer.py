@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from crawler.items import ArticleItem, RelatedLink
 from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article, link_id
-from crawler.storage.writer import ArticleWriter, Counts
+from crawler.storage.writer import ArticleWriter
 from crawler.urls import article_id
+from tests.crawlutil import Counts
 
 BASE = "https://russianstudiesromania.eu"
 WORDS = ["russia", "romania", "policy", "energy", "moscow", "bucharest", "sanctions", "trade",
@@ -76,7 +77,7 @@ def test_changed_body_records_revision(mongo_db):
 
 def test_aliases_are_merged(mongo_db):
     ensure_schema(mongo_db)
-    writer = ArticleWriter(mongo_db)
+    writer = ArticleWriter(mongo_db, stats=Counts())
     item = make_item("a", 1)
     writer.write_batch([doc(item)])
     item.aliases = [item.canonical_url, f"{BASE}/2024/05/01/a/amp/"]
@@ -139,7 +140,7 @@ def test_thread_flushes_by_size_and_on_close(mongo_db):
 
 def test_thread_flushes_by_time(mongo_db):
     ensure_schema(mongo_db)
-    writer = ArticleWriter(mongo_db, batch_size=1000, flush_interval=0.05)
+    writer = ArticleWriter(mongo_db, stats=Counts(), batch_size=1000, flush_interval=0.05)
     writer.start()
     writer.put(doc(make_item("a", 1)))
     writer.put(doc(make_item("b", 2)))
@@ -168,7 +169,7 @@ def test_two_parallel_writers_leave_one_document_per_article(mongo_server, mongo
     def run(seed: int) -> None:
         client = pymongo.MongoClient(mongo_server.uri, tz_aware=True)
         try:
-            writer = ArticleWriter(client[mongo_db.name], batch_size=5)
+            writer = ArticleWriter(client[mongo_db.name], stats=Counts(), batch_size=5)
             order = list(items)
             random.Random(seed).shuffle(order)
             barrier.wait()
@@ -272,7 +273,7 @@ def test_held_edges_above_the_cap_are_inserted_pending_oldest_first(mongo_db):
 
 def test_opening_writer_rebuilds_edges_lost_by_a_killed_crawl(mongo_db):
     ensure_schema(mongo_db)
-    crashed = ArticleWriter(mongo_db, batch_size=1, flush_interval=60)
+    crashed = ArticleWriter(mongo_db, stats=Counts(), batch_size=1, flush_interval=60)
     crashed.load()
     crashed.start()
     source = make_item("src", 1, related=[link_to("t1"), link_to("gone", "latest")])
@@ -296,7 +297,7 @@ def pending_edge_between_writers(db) -> tuple[ArticleWriter, ArticleWriter, Arti
     """Two writers; the second opened before the first stored ``src`` with a pending edge
     to ``t1``, so it knows nothing of that edge."""
     ensure_schema(db)
-    first, second = ArticleWriter(db), ArticleWriter(db)
+    first, second = ArticleWriter(db, stats=Counts()), ArticleWriter(db, stats=Counts())
     second.load()
     source = make_item("src", 1, related=[link_to("t1")])
     first.write_batch([doc(source)])
@@ -339,7 +340,7 @@ def test_article_another_writer_stored_meanwhile_is_updated_with_a_revision(mong
     late.load()  # does not know the article: will try to insert it
     old, new = make_item("a", 1, related=[link_to("b")]), make_item("a", 2, related=[
         link_to("b"), link_to("c", "latest")])
-    ArticleWriter(mongo_db).write_batch([doc(old)])
+    ArticleWriter(mongo_db, stats=Counts()).write_batch([doc(old)])
     late.write_batch([doc(new)])
     stored = mongo_db.articles.find_one({"_id": article_id(old.canonical_url)})
     assert mongo_db.articles.count_documents({}) == 1
