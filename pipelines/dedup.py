@@ -91,12 +91,15 @@ class Deduplicator:
         ensure_fingerprint(item)
         urls = list(dict.fromkeys([item.canonical_url, *item.aliases]))
         decision, target = self._in_memory(item, urls)
-        if decision == NEW and self.catalogue is not None:
+        # A near-duplicate of this run's may still be a stored article's URL or body.
+        if decision in (NEW, NEAR_DUPLICATE) and self.catalogue is not None:
             if time.monotonic() < self._skip_db_until:
                 self.lookup_errors += 1
             else:
                 try:
-                    decision, target = self._stored(item, urls)
+                    stored, found = self._stored(item, urls)
+                    if decision == NEW or stored in (SAME, ALIAS):
+                        decision, target = stored, found
                 except PyMongoError as exc:
                     # The item goes on to the store, which retries or counts it unstored;
                     # meanwhile do not wait for the server on every item.

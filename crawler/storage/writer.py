@@ -304,17 +304,21 @@ class ArticleWriter:
         """The catalogue entries of the batch's articles: whole for new ones (marked ``e``
         while their edges may be held), updated for known ones."""
         held = self.edges.hold
+        firsts: dict[str, dict[str, Any]] = {}
+        for art in plan.batch:
+            if art["_id"] in plan.new_ids:
+                firsts.setdefault(art["_id"], art)
         new = [catalogue_doc(a, edges_held=held and bool(a.get("related")))
-               for a in plan.batch if a["_id"] in plan.new_ids]
+               for a in firsts.values()]
         entries = self.db[CATALOGUE]
         ops = [Op({"_id": d["_id"]}, {"$set": {k: v for k, v in d.items() if k != "_id"}})
                for d in insert(entries, new)]
-        seen = {d["_id"] for d in new}
         for art in plan.batch:
-            if art["_id"] not in seen and not art.get("merge_only"):
-                seen.add(art["_id"])
+            if firsts.get(art["_id"]) is art:
+                continue
+            if not art.get("merge_only"):
                 ops.append(Op({"_id": art["_id"]}, catalogue_update(art, plan.now)))
-            elif art.get("merge_only"):
+            else:
                 ops.append(Op({"_id": art["_id"]}, {"$addToSet": {"aliases": {
                     "$each": [u for u in art["aliases"] if u != art["canonical_url"]]}}},
                     upsert=False))
