@@ -12,6 +12,7 @@ import pytest
 
 from crawler.commands.export import to_jsonable
 from crawler.items import ArticleItem, RelatedLink
+from crawler.storage.catalogue import Catalogue
 from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
@@ -66,7 +67,7 @@ def test_stored_documents_validate(mongo_db):
         ArticleItem(url=f"{BASE}/2024/05/04/copy/", site="russianstudiesromania",
                     title="Copy", text=text),
     ]
-    dedup = Deduplicator(mongo_db)
+    dedup = Deduplicator(Catalogue(db=mongo_db))
     for item in items:
         item.canonical_url = item.url
         item.aliases = [item.url]
