@@ -63,6 +63,27 @@ def get_json(url: str) -> Any:
         return json.load(resp)
 
 
+def sitemap_urls(base_url: str) -> list[str]:
+    """The article URLs the mirror's sitemaps list (its manifest renders every page: too slow
+    for a large archive)."""
+    from crawler.discovery.sitemaps import parse_sitemap
+
+    urls: list[str] = []
+    todo, seen = [f"{base_url}/sitemap_index.xml"], set()
+    while todo:
+        sitemap = todo.pop(0)
+        with urllib.request.urlopen(sitemap, timeout=60) as resp:
+            entries = list(parse_sitemap(resp.read()))
+        for entry in entries:
+            if entry.is_sitemap:
+                if entry.loc not in seen:
+                    seen.add(entry.loc)
+                    todo.append(entry.loc)
+            elif "/post-sitemap" in sitemap:
+                urls.append(entry.loc)
+    return list(dict.fromkeys(urls))
+
+
 def synthetic_article(url: str, index: int, now: datetime, threshold: float) -> dict[str, Any]:
     """A stored article document as the writer would have built it."""
     from crawler.fingerprint import band_keys
@@ -118,6 +139,7 @@ def crawl(uri: str, database: str, mirror: subprocess.Popen[str], base_url: str,
             "-s", "LOG_LEVEL=WARNING", *UNTHROTTLED]
     if workers:
         args += ["--workers", str(workers)]
+    get_json(f"{base_url}/__requests__.json?reset=1")  # the bench's own requests do not count
     launched = time.time()
     started = time.perf_counter()
     proc = subprocess.Popen(_cli(*args), env=env)
@@ -156,7 +178,7 @@ def run_archive_bench(archive: int, new: int = 100, workers: int = 0) -> list[Ar
         for size, stored in ((new, 0), (archive + new, archive)):
             mirror, base_url = start_mirror(size)
             try:
-                urls = [a["url"] for a in get_json(f"{base_url}/__manifest__.json")["articles"]]
+                urls = sitemap_urls(base_url)
                 database = f"bench_{uuid.uuid4().hex[:8]}"
                 seed_s = seed(server.uri, database, urls[:stored]) if stored else 0.0
                 runs.append(crawl(server.uri, database, mirror, base_url, stored,

@@ -21,7 +21,8 @@ from newscrawl_dev.mirror.theme import Site, http_date
 
 HTML = "text/html; charset=UTF-8"
 MANIFEST_PATH = "/__manifest__.json"  # not linked from any page: for tools that run the CLI
-# What the mirror was asked so far (not linked either): when the first request came, how many.
+# What the mirror was asked so far (not linked either): when the first request came, how many;
+# ``?reset=1`` starts counting afresh.
 REQUESTS_PATH = "/__requests__.json"
 DEFAULT_ARTICLES = {"newspaper": 60, "generic": 40}
 PROFILE_NAMES = {"newspaper": "russianstudiesromania", "generic": "wpgeneric"}
@@ -157,9 +158,10 @@ class MirrorApp:
     # --- routing ------------------------------------------------------------------------
     def handle(self, method: str, target: str, headers: dict[str, str]) -> Response:
         if urlsplit(target).path == REQUESTS_PATH:
-            return Response(200, json.dumps({"first_request_at": self.first_request_at,
-                                             **self.requests}).encode(),
-                            {"Content-Type": "application/json"})
+            body = json.dumps({"first_request_at": self.first_request_at, **self.requests})
+            if "reset" in parse_qs(urlsplit(target).query):
+                self.first_request_at, self.requests = None, Counter()
+            return Response(200, body.encode(), {"Content-Type": "application/json"})
         if not target.startswith(MANIFEST_PATH):
             if self.first_request_at is None:
                 self.first_request_at = time.time()
