@@ -154,19 +154,7 @@ class SiteSpider(ExtractingSpider):
             self._lookup_failed = True
         logger.info("%s: discovery: %s%s", self.site_name, ",".join(self.modes),
                     " (refresh)" if self.refresh else "")
-        self.pool.start()
         p = self.profile
-        if self.refresh and not self._lookup_failed:
-            batches = self.catalogue.site_articles(self.profile.name)
-            while True:
-                batch = await asyncio.to_thread(next, batches, None)
-                if batch is None:
-                    break
-                for stored in batch:
-                    if in_domains(stored.canonical_url, p.allowed_domains):
-                        req = self.conditional_request(stored.canonical_url, stored, hops=0)
-                        if req is not None:
-                            yield req
         if "sitemaps" in self.modes:
             for path in p.sitemaps:
                 req = self.make_request(p.url(path), "sitemap", self.parse_sitemap, priority=20)
@@ -184,6 +172,20 @@ class SiteSpider(ExtractingSpider):
                                         priority=10, meta={"nc_page": 1})
                 if req is not None:
                     yield req
+        # The workers import the extraction stack: started once the seeds are out, so that
+        # the first requests do not wait for them.
+        self.pool.start()
+        if self.refresh and not self._lookup_failed:
+            batches = self.catalogue.site_articles(self.profile.name)
+            while True:
+                batch = await asyncio.to_thread(next, batches, None)
+                if batch is None:
+                    break
+                for stored in batch:
+                    if in_domains(stored.canonical_url, p.allowed_domains):
+                        req = self.conditional_request(stored.canonical_url, stored, hops=0)
+                        if req is not None:
+                            yield req
 
     # --- articles ----------------------------------------------------------------------
     def consider_article(self, url: str, known: dict[str, StoredArticle], *, hops: int,
