@@ -38,7 +38,7 @@ from scrapy import signals
 
 from crawler.storage.digest import Digest
 from crawler.storage.indexes import ARTICLES, CATALOGUE, LINK_TARGETS, ensure_schema
-from crawler.storage.keys import target_id, version_key
+from crawler.storage.keys import stamp, target_id, version_key
 from crawler.urls import canonicalize
 
 if TYPE_CHECKING:
@@ -65,8 +65,6 @@ class StoredArticle:
 
     @classmethod
     def from_article(cls, doc: dict[str, Any]) -> StoredArticle:
-        from crawler.storage.keys import stamp
-
         http = doc.get("http") or {}
         return cls(doc["_id"], canonicalize(doc["canonical_url"]), stamp(doc),
                    http.get("etag") or None, http.get("last_modified") or None)
@@ -78,8 +76,9 @@ class Catalogue:
 
     def __init__(self, uri: str = "", database: str = "newscrawl", *, timeout_ms: int = 5000,
                  memory_max: int = 500_000, shared: bool = False,
-                 db: Database | None = None) -> None:
+                 db: Database | None = None, stats: Any = None) -> None:
         self.uri = uri
+        self.stats = stats
         self.database = database
         self.timeout_ms = timeout_ms
         self.memory_max = memory_max
@@ -104,7 +103,7 @@ class Catalogue:
         catalogue = cls(s.get("MONGO_URI", ""), s.get("MONGO_DATABASE", "newscrawl"),
                         timeout_ms=s.getint("NEWSCRAWL_DB_CONNECT_TIMEOUT_MS"),
                         memory_max=s.getint("NEWSCRAWL_CATALOGUE_MEMORY_MAX"),
-                        shared=s.getbool("NEWSCRAWL_CATALOGUE_SHARED"))
+                        shared=s.getbool("NEWSCRAWL_CATALOGUE_SHARED"), stats=crawler.stats)
         crawler.catalogue = catalogue  # type: ignore[attr-defined]
         crawler.signals.connect(catalogue.spider_closed, signal=signals.spider_closed)
         return catalogue
@@ -141,6 +140,9 @@ class Catalogue:
             self.load_error = exc
             logger.warning("catalogue: could not read the digest (%r); looking up by key", exc)
         self.load_ms = (time.perf_counter() - started) * 1000
+        if self.stats is not None:
+            self.stats.set_value("catalogue/in_memory", len(self))
+            self.stats.set_value("catalogue/load_ms", round(self.load_ms))
         if self.digest is None:
             logger.info("catalogue: stored articles looked up by key")
         else:
@@ -310,6 +312,8 @@ class Catalogue:
         """``query`` with its one ``$in`` list split into chunks of ``CHUNK`` keys."""
         (field, cond), = query.items()
         keys = cond["$in"]
+        if not keys:
+            return
         articles = self._database()[ARTICLES]
         for start in range(0, len(keys), CHUNK):
             yield from articles.find({field: {"$in": keys[start:start + CHUNK]}}, projection)
