@@ -12,7 +12,7 @@ from crawler.storage.indexes import META, META_ID, ensure_schema
 from crawler.storage.keys import version_key
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
-from crawler.urls import article_id
+from crawler.urls import article_id, canonicalize
 from tests.crawlutil import Counts
 
 BASE = "https://russianstudiesromania.eu"
@@ -40,12 +40,12 @@ def store(db, *items: ArticleItem) -> list[dict]:
 @pytest.mark.parametrize("memory_max", [0, 1000], ids=["by-key", "in-memory"])
 def test_lookups_answer_alike_from_memory_and_by_key(mongo_db, memory_max):
     ensure_schema(mongo_db)
-    old = f"{BASE}/?p=7"
-    a, _ = store(mongo_db, item("a", old, related=("gone",)), item("b"))
+    old, amp = f"{BASE}/?p=7", url("a") + "amp/?utm_source=rss"
+    a, _ = store(mongo_db, item("a", old, amp, related=("gone",)), item("b"))
     catalogue = Catalogue(db=mongo_db, memory_max=memory_max).wait_loaded()
     assert catalogue.in_memory == (memory_max > 0)
-    known = catalogue.known([url("a"), old, url("new")])
-    assert set(known) == {url("a"), old}
+    known = catalogue.known([url("a"), old, canonicalize(amp), url("new")])
+    assert set(known) == {url("a"), old, canonicalize(amp)}
     assert known[old].id == a["_id"] and known[old].canonical_url == url("a")
     assert known[url("a")].modified_at is not None
     assert catalogue.versions([a["_id"], article_id(url("new"))]) == {

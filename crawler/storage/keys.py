@@ -29,7 +29,7 @@ import numpy as np
 from bson import Binary
 
 from crawler.storage.models import parse_date
-from crawler.urls import article_id
+from crawler.urls import article_id, canonicalize
 
 
 def key64(text: str) -> int:
@@ -72,12 +72,19 @@ def unpack_keys(packed: bytes) -> np.ndarray:
     return np.frombuffer(packed, dtype=">u8").astype(np.uint64)
 
 
+def other_urls(article: dict[str, Any]) -> list[str]:
+    """The article's URLs besides its canonical one, as stored and canonicalised (what a
+    crawl looks up is canonical)."""
+    urls = [v for u in article.get("aliases") or () for v in (u, canonicalize(u))]
+    return [u for u in dict.fromkeys(urls) if u != article["canonical_url"]]
+
+
 def catalogue_doc(article: dict[str, Any], *, edges_held: bool = False) -> dict[str, Any]:
     """The catalogue entry of a stored (or built) article document."""
     doc: dict[str, Any] = {"_id": article["_id"], "url": article["canonical_url"],
                            "site": article.get("site"), "k": pack_keys(article),
                            "t": stamp(article), "e": edges_held}
-    aliases = [u for u in article.get("aliases") or () if u != article["canonical_url"]]
+    aliases = other_urls(article)
     if aliases:
         doc["aliases"] = aliases
     return doc
@@ -87,7 +94,7 @@ def catalogue_update(article: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The update of a known article's entry after a write (content and URLs merged)."""
     fields = {"k": pack_keys(article), "t": stamp({**article, "last_seen": now}),
               "site": article.get("site")}
-    aliases = [u for u in article.get("aliases") or () if u != article["canonical_url"]]
+    aliases = other_urls(article)
     update: dict[str, Any] = {"$set": fields,
                               "$setOnInsert": {"url": article["canonical_url"], "e": False}}
     if aliases:

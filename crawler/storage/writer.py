@@ -40,7 +40,7 @@ from crawler.storage.bulk import Op, bulk, insert, is_transient
 from crawler.storage.catalogue import Catalogue
 from crawler.storage.edges import Edges
 from crawler.storage.indexes import ARTICLES, CATALOGUE, REVISIONS
-from crawler.storage.keys import catalogue_doc, catalogue_update, version_key
+from crawler.storage.keys import catalogue_doc, catalogue_update, other_urls, version_key
 from crawler.storage.models import build_links
 from crawler.storage.view import View
 
@@ -320,8 +320,7 @@ class ArticleWriter:
                 ops.append(Op({"_id": art["_id"]}, catalogue_update(art, plan.now)))
             else:
                 ops.append(Op({"_id": art["_id"]}, {"$addToSet": {"aliases": {
-                    "$each": [u for u in art["aliases"] if u != art["canonical_url"]]}}},
-                    upsert=False))
+                    "$each": other_urls(art)}}}, upsert=False))
         bulk(entries, ops)
         if held:
             self.edges.held_from.update(d["_id"] for d in new if d["e"])
