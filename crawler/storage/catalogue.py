@@ -79,6 +79,7 @@ class Catalogue:
                  db: Database | None = None, stats: Any = None) -> None:
         self.uri = uri
         self.stats = stats
+        self._crawler: Crawler | None = None  # its stats exist once the crawl runs
         self.database = database
         self.timeout_ms = timeout_ms
         self.memory_max = memory_max
@@ -103,7 +104,8 @@ class Catalogue:
         catalogue = cls(s.get("MONGO_URI", ""), s.get("MONGO_DATABASE", "newscrawl"),
                         timeout_ms=s.getint("NEWSCRAWL_DB_CONNECT_TIMEOUT_MS"),
                         memory_max=s.getint("NEWSCRAWL_CATALOGUE_MEMORY_MAX"),
-                        shared=s.getbool("NEWSCRAWL_CATALOGUE_SHARED"), stats=crawler.stats)
+                        shared=s.getbool("NEWSCRAWL_CATALOGUE_SHARED"))
+        catalogue._crawler = crawler
         crawler.catalogue = catalogue  # type: ignore[attr-defined]
         crawler.signals.connect(catalogue.spider_closed, signal=signals.spider_closed)
         return catalogue
@@ -140,9 +142,10 @@ class Catalogue:
             self.load_error = exc
             logger.warning("catalogue: could not read the digest (%r); looking up by key", exc)
         self.load_ms = (time.perf_counter() - started) * 1000
-        if self.stats is not None:
-            self.stats.set_value("catalogue/in_memory", len(self))
-            self.stats.set_value("catalogue/load_ms", round(self.load_ms))
+        stats = self.stats if self._crawler is None else self._crawler.stats
+        if stats is not None:
+            stats.set_value("catalogue/in_memory", len(self))
+            stats.set_value("catalogue/load_ms", round(self.load_ms))
         if self.digest is None:
             logger.info("catalogue: stored articles looked up by key")
         else:
