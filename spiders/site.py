@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +47,14 @@ def parse_modes(value: str) -> tuple[str, ...]:
         raise ValueError(f"unknown discovery mode(s) {', '.join(unknown)}; "
                          f"use {', '.join(MODES)} or all")
     return tuple(m for m in MODES if m in parts)
+
+
+@dataclass(frozen=True)
+class PageArticles:
+    """One page's article URLs (URL -> canonical URL) and the stored ones among them."""
+
+    articles: dict[str, str]
+    known: dict[str, StoredArticle]
 
 
 class SiteSpider(ExtractingSpider):
@@ -136,13 +144,14 @@ class SiteSpider(ExtractingSpider):
         return changed is not None and stored.canonical_url == url and (
             stored.modified_at is None or changed > stored.modified_at + LASTMOD_SLACK)
 
-    async def _candidates(self, entries: list[tuple[str, str | None]]
-                          ) -> dict[str, StoredArticle]:
-        """``look_up`` of the article URLs among (URL, lastmod) ``entries`` of one page."""
+    async def _candidates(self, entries: list[tuple[str, str | None]]) -> PageArticles:
+        """The article URLs among (URL, lastmod) ``entries`` of one page, each checked and
+        canonicalised once, and the stored ones among them (:meth:`look_up`)."""
         p = self.profile
-        wanted = [(canonicalize(url), lastmod) for url, lastmod in entries
-                  if in_domains(url, p.allowed_domains) and p.is_article_url(url)]
-        return await self.look_up(wanted) if wanted else {}
+        articles = {url: canonicalize(url) for url, _ in entries
+                    if in_domains(url, p.allowed_domains) and p.is_article_url(url)}
+        wanted = [(articles[url], lastmod) for url, lastmod in entries if url in articles]
+        return PageArticles(articles, await self.look_up(wanted) if wanted else {})
 
     # --- seeds -------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -188,17 +197,16 @@ class SiteSpider(ExtractingSpider):
                             yield req
 
     # --- articles ----------------------------------------------------------------------
-    def consider_article(self, url: str, known: dict[str, StoredArticle], *, hops: int,
+    def consider_article(self, url: str, page: PageArticles, *, hops: int,
                          published: str | None = None, lastmod: str | None = None
                          ) -> scrapy.Request | None:
         """A request for an article URL found by discovery, or None when it is not needed;
-        ``known``: the page's stored articles (:meth:`look_up`)."""
-        p = self.profile
-        if (not in_domains(url, p.allowed_domains) or not p.is_article_url(url)
-                or not self.within_budget()):
+        ``page``: the page's article URLs and stored articles (:meth:`_candidates`)."""
+        canonical = page.articles.get(url)
+        if canonical is None or not self.within_budget():
             return None
         stats = self.crawler.stats
-        canonical = canonicalize(url)
+        known = page.known
         if (self.before_since(published) or (published is None and self.before_since(lastmod))
                 or canonical in self._too_old):
             # Remembered: the same URL met later without a date (a related link) is old too.
@@ -250,9 +258,9 @@ class SiteSpider(ExtractingSpider):
         hops = response.meta.get("nc_hops", 0)
         if "related" in self.modes and hops < self.max_depth:
             links = [link.get("url", "") for link in data.get("related") or []]
-            known = await self._candidates([(url, None) for url in links])
+            page = await self._candidates([(url, None) for url in links])
             for url in links:
-                req = self.consider_article(url, known, hops=hops + 1)
+                req = self.consider_article(url, page, hops=hops + 1)
                 if req is not None:
                     stats.inc_value("discovery/from_related")
                     yield req
@@ -274,7 +282,7 @@ class SiteSpider(ExtractingSpider):
                     yield req
             return
         entries = list(parse_sitemap(response.body))
-        known = await self._candidates([(response.urljoin(e.loc), e.lastmod)
+        page = await self._candidates([(response.urljoin(e.loc), e.lastmod)
                                         for e in entries if not e.is_sitemap])
         for entry in entries:
             loc = response.urljoin(entry.loc)
@@ -284,7 +292,7 @@ class SiteSpider(ExtractingSpider):
                     if req is not None:
                         yield req
                 continue
-            req = self.consider_article(loc, known, hops=1,
+            req = self.consider_article(loc, page, hops=1,
                                         published=entry.news_publication_date,
                                         lastmod=entry.lastmod)
             if req is not None:
@@ -298,10 +306,10 @@ class SiteSpider(ExtractingSpider):
         if not feed.is_feed:
             stats.inc_value("feeds/not_a_feed")
             return
-        known = await self._candidates([(response.urljoin(e.url), e.updated)
+        found = await self._candidates([(response.urljoin(e.url), e.updated)
                                         for e in feed.entries])
         for entry in feed.entries:
-            req = self.consider_article(response.urljoin(entry.url), known, hops=1,
+            req = self.consider_article(response.urljoin(entry.url), found, hops=1,
                                         published=entry.published,
                                         lastmod=entry.updated)
             if req is not None:
@@ -329,9 +337,9 @@ class SiteSpider(ExtractingSpider):
         links = page_links(sel, response.url, p.is_article_url)
         articles = [link for link in links
                     if in_domains(link.url, p.allowed_domains) and p.is_article_url(link.url)]
-        known = await self._candidates([(link.url, None) for link in articles])
+        found = await self._candidates([(link.url, None) for link in articles])
         for link in articles:
-            req = self.consider_article(link.url, known, hops=hops + 1, published=link.date)
+            req = self.consider_article(link.url, found, hops=hops + 1, published=link.date)
             if req is not None:
                 stats.inc_value("discovery/from_listings")
                 yield req
@@ -340,7 +348,7 @@ class SiteSpider(ExtractingSpider):
         current = {canonicalize(link.url): link for link in articles}
         previous = set(response.meta.get("nc_prev_articles") or ())
         own = [link for c, link in current.items() if c not in previous]
-        all_known = bool(own) and all(canonicalize(link.url) in known for link in own)
+        all_known = bool(own) and all(found.articles[link.url] in found.known for link in own)
         dated_old = bool(own) and all(self.before_since(link.date) for link in own)
         streak = response.meta.get("nc_known_streak", 0) + 1 if all_known else 0
         stop = None
