@@ -65,7 +65,7 @@ class SiteSpider(ExtractingSpider):
         super().__init__(**kwargs)
         self.arguments = {"site": site, "base_url": base_url, "discover": discover,
                           "since": since, "refresh": refresh}
-        self._known_counted: set[str] = set()
+        self._known_counted: set[int] = set()  # hashes of canonical URLs
         self._too_old: set[str] = set()
         self._lookup_failed = False
 
@@ -221,8 +221,8 @@ class SiteSpider(ExtractingSpider):
             if req is not None:
                 stats.inc_value("discovery/article_urls")
             return req
-        if canonical not in self._known_counted:
-            self._known_counted.add(canonical)
+        if hash(canonical) not in self._known_counted:
+            self._known_counted.add(hash(canonical))
             stats.inc_value("discovery/article_urls")
             stats.inc_value("discovery/known_urls")
         if self._newer(stored, canonical, lastmod):

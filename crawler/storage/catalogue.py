@@ -264,8 +264,8 @@ class Catalogue:
         """Edges stored without their target, for each of ``urls`` that has some."""
         urls = list(dict.fromkeys(urls))
         self.wait_loaded()
-        if self.digest is not None and not self.shared:
-            urls = self.digest.pending_among(urls)
+        if not self._database()[LINK_TARGETS].find_one({}, {"_id": 1}):
+            return {}  # nothing waits (the usual case: no query by key at all)
         ids = {target_id(u): u for u in urls}
         found: dict[str, set[str]] = {}
         for start in range(0, len(ids), CHUNK):

@@ -68,7 +68,7 @@ class Digest:
         """Read the catalogue; None when it holds more than ``max_articles`` entries."""
         if max_articles <= 0:
             return None
-        ids: list[bytes] = []
+        ids = bytearray()  # 40 bytes per article
         urls: list[str] = []
         versions, contents, stamps = array("Q"), array("Q"), array("d")
         url_keys, url_rows = array("Q"), array("I")
@@ -79,7 +79,7 @@ class Digest:
             if row >= max_articles:
                 return None
             keys = unpack_keys(doc["k"])
-            ids.append(doc["_id"].encode())
+            ids += doc["_id"].encode().ljust(40)[:40]
             urls.append(doc["url"])
             versions.append(int(keys[0]))
             contents.append(int(keys[1]))
@@ -92,7 +92,7 @@ class Digest:
             band_rows.extend([row] * (len(keys) - 2))
             if doc.get("e"):
                 digest.unlinked.append(doc["_id"])
-        digest.ids = np.array(ids, dtype="S40")
+        digest.ids = np.frombuffer(bytes(ids), dtype="S40") if ids else np.zeros(0, "S40")
         digest.urls = urls
         digest.versions_ = np.frombuffer(versions, dtype=np.uint64).copy()
         digest.content_rows = np.frombuffer(contents, dtype=np.uint64).copy()
@@ -131,9 +131,6 @@ class Digest:
                     found[_id] = int(self.versions_[row])
                     break
         return found
-
-    def pending_among(self, urls: Iterable[str]) -> list[str]:
-        return [u for u in urls if url_key(u) in self.pending]
 
     def candidates(self, urls: list[str], content_hash: str, bands: list[str],
                    limit: int) -> list[dict[str, Any]]:

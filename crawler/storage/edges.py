@@ -177,12 +177,17 @@ class Edges:
 
     # --- close and open -----------------------------------------------------------------
     def close(self) -> None:
-        """Insert every held edge, resolve what other writers stored, clear the marks."""
+        """Insert every held edge, resolve what other writers stored, clear the marks.
+
+        Only another writer can have stored a target this one still waits for, so the
+        reconciliation (a scan of the catalogue on FerretDB) runs when this writer met one
+        or the catalogue is shared."""
         if self.view.held:
             self.insert_held(list(self.view.held))
         if self.saw_other_writer:
             self.adopt_pending()
-        self.reconcile()
+        if self.saw_other_writer or self.catalogue.shared:
+            self.reconcile()
         self.release(sorted(self.held_from))
         self.held_from.clear()
 
