@@ -22,7 +22,7 @@ ENV PATH=/opt/newscrawl/bin:$PATH \
 RUN groupadd --system --gid 10001 newscrawl \
  && useradd --system --uid 10001 --gid newscrawl --home-dir /var/lib/newscrawl \
       --create-home --shell /usr/sbin/nologin newscrawl \
- && mkdir -p /var/lib/newscrawl/jobs /var/lib/newscrawl/cache \
+ && mkdir -p /var/lib/newscrawl/jobs /var/lib/newscrawl/cache /var/lib/newscrawl/metrics \
  && chown -R newscrawl:newscrawl /var/lib/newscrawl
 COPY --from=build /opt/newscrawl /opt/newscrawl
 USER newscrawl:newscrawl

@@ -5,16 +5,19 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv demo test lint eval bench bench-scale ferretdb lock clean
+.PHONY: help venv demo test faults lint eval bench bench-scale ferretdb lock clean chromium report-screenshot
 
 help:
 	@echo "make demo   - set up, start a local database and the offline mirror, crawl it, print a summary"
-	@echo "make test   - set up and run the whole test suite"
+	@echo "make test   - set up and run the whole test suite (with the short fault matrix)"
+	@echo "make faults - the full fault matrix (kills, database and server faults); prints its table"
 	@echo "make lint   - ruff"
 	@echo "make eval   - extraction benchmark: newscrawl vs plain trafilatura"
 	@echo "make bench  - throughput/memory benchmark (PAGES=2000)"
 	@echo "make bench-scale - the benchmark at 1k, 5k and 10k pages (memory growth)"
 	@echo "make ferretdb - build the local FerretDB server (done on demand otherwise)"
+	@echo "make chromium - install the headless browser the report test uses (Debian package)"
+	@echo "make report-screenshot - regenerate docs/report-screenshot.png from the report test"
 
 # The crawler with its dev extra (test tools), and the test bench (devtools/: mirrors,
 # benchmark, evaluation), which is a package of its own so that the crawler ships without it.
@@ -29,8 +32,25 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/newscrawl demo
 
-test: $(STAMP)
-	$(PY) -m pytest -q
+test: $(STAMP) chromium
+	$(PY) -m pytest -q -m "not faults"
+	NEWSCRAWL_FAULTS=short $(PY) -m pytest -q -m faults
+
+# The whole fault matrix; its table also goes to fault-matrix.md (the README's copy).
+faults: $(STAMP)
+	NEWSCRAWL_FAULTS=full NEWSCRAWL_FAULT_TABLE=fault-matrix.md $(PY) -m pytest -q -m faults
+
+# Headless Chromium for the report test (tests/test_report_browser.py): Debian's package,
+# installed with apt-get (through sudo unless root) when no chromium is on PATH.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The screenshot in the README is the one the report test takes.
+report-screenshot: $(STAMP) chromium
+	NEWSCRAWL_REPORT_SCREENSHOT=docs/report-screenshot.png $(PY) -m pytest -q tests/test_report_browser.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

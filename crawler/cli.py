@@ -22,9 +22,12 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("extract", "extract", "extract articles from HTML files or URLs and print JSON"),
     ("export", "export", "stream stored articles out as JSONL or CSV"),
     ("db", "db", "start, stop or inspect the local MongoDB-wire server"),
+    ("doctor", "doctor", "check the database, schema, profiles, Redis and job directory"),
+    ("report", "report", "write an HTML report of runs, articles and links"),
+    ("schedule", "schedule", "run the crawls of a crontab file (container scheduler)"),
 ]
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_PARTIAL, EXIT_ALERT = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_PARTIAL, EXIT_ALERT, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newscrawl",
         description="Article crawler: Scrapy spiders, trafilatura extraction, MongoDB storage.",
         epilog="Exit codes: 0 success, 1 failure, 2 usage error, 3 partial failure, "
-        "4 monitor alert (nothing stored, or error rate over threshold).",
+        "4 monitor alert (nothing stored, or error rate over threshold), "
+        "5 locked (another run of the same site and job is running).",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_path in all_commands().items():

@@ -1,10 +1,11 @@
 """Body fingerprints: an exact content hash and a MinHash signature of word shingles.
 
 ``fingerprint(text)`` is pure CPU work with no settings: the crawler's extraction worker
-processes call it so that hashing happens outside the reactor, and the pipelines call it
-for items that arrive without one.  Its parameters (shingle size, permutations, hashing
-scheme) are module constants because stored signatures are only comparable when they were
-all computed the same way; changing them needs a migration (see ``docs/data-model.md``).
+processes call it, once per article, so that hashing happens outside the reactor (the
+validation pipeline drops an item that arrives without one).  Its parameters (shingle
+size, permutations, hashing scheme) are module constants because stored signatures are
+only comparable when they were all computed the same way; changing them needs a migration
+(see ``docs/data-model.md``).
 """
 
 from __future__ import annotations

@@ -7,7 +7,11 @@ Schema in ``crawler/schema/article.schema.json``; a test checks these classes ag
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crawler.extraction.result import ExtractionResult
 
 
 @dataclass
@@ -33,7 +37,9 @@ class ArticleItem:
     title: str = ""
     description: str = ""
     authors: list[str] = field(default_factory=list)
-    published_at: str | None = None  # ISO 8601, timezone-aware where the page says so
+    published_at: str | None = None  # ISO 8601 instant (stored as a UTC date)
+    published_local: str | None = None  # ISO 8601 as the page states it, with its own offset
+    published_day: str | None = None  # YYYY-MM-DD, the publisher's calendar day
     modified_at: str | None = None
     language: str | None = None
     categories: list[str] = field(default_factory=list)
@@ -53,3 +59,38 @@ class ArticleItem:
     fetched_at: str = ""
     duplicate_of: str | None = None
     dedup: str = ""  # set by the dedup pipeline: new | same | alias | near_duplicate
+
+    @classmethod
+    def from_extraction(cls, result: ExtractionResult, *, site: str, url: str,
+                        redirects: list[str] | None = None, status: int = 200,
+                        etag: str | None = None, last_modified: str | None = None
+                        ) -> ArticleItem:
+        """The item of one fetched page: the one place an extraction becomes an item.
+
+        ``redirects``: the URLs requested before ``url`` (Scrapy's ``redirect_urls``).
+        """
+        chain = list(redirects or [])
+        related = [RelatedLink(url=r.get("url", ""), text=r.get("text") or "",
+                               label=r.get("label") or "related",
+                               position=int(r.get("position") or 0))
+                   for r in result.related if r.get("url")]
+        return cls(
+            url=url, site=site,
+            request_url=chain[0] if chain else url,
+            aliases=[u for u in chain if u != url],
+            page_canonical=result.page_canonical or "",
+            title=result.title or "", description=result.description or "",
+            authors=list(result.authors),
+            published_at=result.published_at, published_local=result.published_local,
+            published_day=result.published_day, modified_at=result.modified_at,
+            language=result.language, categories=list(result.categories),
+            tags=list(result.tags), image=dict(result.image) if result.image else None,
+            site_name=result.site_name or "", text=result.text,
+            body_markdown=result.body_markdown, word_count=result.word_count,
+            content_hash=result.content_hash, minhash=list(result.minhash),
+            related=related, provenance=dict(result.provenance),
+            page_type=result.page_type,
+            reject_reason=None if result.ok else (result.reason or "extract_failed"),
+            http={"status": status, "etag": etag, "last_modified": last_modified},
+            fetched_at=datetime.now(UTC).isoformat(),
+        )

@@ -7,9 +7,13 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from crawler.cli import EXIT_FAILURE, EXIT_USAGE
+from crawler.cli import EXIT_FAILURE, EXIT_LOCKED, EXIT_USAGE
+from crawler.ops.summary import RunSummary
+
+if TYPE_CHECKING:
+    from crawler.runlease import RunLease
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +81,11 @@ def build_settings(opts: CrawlOptions) -> Any:
     if opts.job:
         if not opts.job.replace("-", "").replace("_", "").isalnum():
             raise UsageError(f"--job: use letters, digits, - and _ only, got {opts.job!r}")
-        over["JOBDIR"] = str(Path(settings.get("NEWSCRAWL_JOBS_DIR")) / opts.job)
+        # The job's own journal (crawler/resume/) is its state; Scrapy's JOBDIR is not used:
+        # its disk queues keep their read/write positions only in a file written at a clean
+        # close, so after a SIGKILL they replay stale requests and lose new ones.
+        over["NEWSCRAWL_JOB"] = opts.job
+        over["NEWSCRAWL_JOB_DIR"] = str(Path(settings.get("NEWSCRAWL_JOBS_DIR")) / opts.job)
     if opts.no_delay:
         over.update({"DOWNLOAD_DELAY": 0, "DOWNLOAD_DELAY_JITTER": 0,
                      "AUTOTHROTTLE_ENABLED": False, "NEWSCRAWL_RETRY_BACKOFF_BASE": 0})
@@ -86,8 +94,9 @@ def build_settings(opts: CrawlOptions) -> Any:
     return settings
 
 
-def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any]]:
-    """The spider class and its arguments; raises UsageError on bad options."""
+def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any], str]:
+    """The spider class, its arguments and the run's site name (a profile given as a path
+    is named by its ``name``); raises UsageError on bad options."""
     from crawler.profiles import ProfileError, load_profile
     from spiders.base import parse_since
     from spiders.site import SiteSpider, parse_modes
@@ -99,12 +108,12 @@ def _check_options(opts: CrawlOptions) -> tuple[type, dict[str, Any]]:
         parse_since(opts.since)
         if opts.urls:
             read_url_list(opts.urls)
-            return UrlListSpider, {"urls": opts.urls}
-        load_profile(opts.site or "")
+            return UrlListSpider, {"urls": opts.urls}, "urls"
+        profile = load_profile(opts.site or "")
         parse_modes(opts.discover)
     except (ProfileError, ValueError, OSError) as exc:
         raise UsageError(str(exc)) from exc
-    return SiteSpider, {}
+    return SiteSpider, {}, profile.name
 
 
 def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
@@ -114,7 +123,7 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
     from crawler.storage.client import DatabaseUnavailable, connect, redact_uri, resolve_uri
 
     try:
-        spidercls, spider_kwargs = _check_options(opts)
+        spidercls, spider_kwargs, site_name = _check_options(opts)
         settings = build_settings(opts)
     except UsageError as exc:
         print(f"newscrawl crawl: {exc}", file=sys.stderr)
@@ -124,14 +133,31 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
         client, db = connect(uri, settings.get("MONGO_DATABASE") or None)
     except DatabaseUnavailable as exc:
         print(f"newscrawl crawl: {exc}", file=sys.stderr)
+        _finish(settings, None, RunSummary(site=_site_name(opts), run_id=None, status="failed",
+                                           exit_code=EXIT_FAILURE, error=str(exc)))
         return EXIT_FAILURE
-    lock = _lock_job(settings.get("JOBDIR")) if opts.job else None
-    if opts.job and lock is None:
-        print(f"newscrawl crawl: job {opts.job!r} is already running "
-              f"({settings.get('JOBDIR')})", file=sys.stderr)
+    try:
+        lock = _lock_job(settings.get("NEWSCRAWL_JOB_DIR")) if opts.job else None
+    except OSError as exc:
+        print(f"newscrawl crawl: job directory not writable: {exc}", file=sys.stderr)
         client.close()
         return EXIT_FAILURE
-    run_id = new_run_id(opts.site or "urls")
+    if opts.job and lock is None:
+        print(f"newscrawl crawl: locked: job {opts.job!r} is already running "
+              f"({settings.get('NEWSCRAWL_JOB_DIR')})", file=sys.stderr)
+        client.close()
+        return EXIT_LOCKED
+    run_id = new_run_id(site_name)
+    crawler: Any = None
+    lease = _take_lease(opts, site_name, settings, db, run_id,
+                        lambda key: _stop_crawl(crawler, key))
+    if isinstance(lease, str):
+        print(f"newscrawl crawl: locked: {lease}", file=sys.stderr)
+        logger.error("run lease: %s", lease)
+        client.close()
+        if lock is not None:
+            lock.close()
+        return EXIT_LOCKED
     settings.setdict({"MONGO_URI": uri, "MONGO_DATABASE": db.name, "NEWSCRAWL_RUN_ID": run_id},
                      priority="cmdline")
     logger.info("crawl %s into %s/%s", run_id, redact_uri(uri), db.name)
@@ -139,7 +165,6 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
     from scrapy.crawler import CrawlerProcess
 
     failures: list[str] = []
-    crawler = None
     try:
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(spidercls)
@@ -159,17 +184,79 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
         if failures or reason is None:
             error = "; ".join(failures) or "the crawl did not run"
             print(f"newscrawl crawl: failed: {error}", file=sys.stderr)
-            complete_run(db, run_id, status="failed" if reason is None else "crashed",
-                         finish_reason=reason or "exception", stats=stats or None,
-                         error=error, exit_code=EXIT_FAILURE)
+            status = "failed" if reason is None else "crashed"
+            complete_run(db, run_id, status=status, finish_reason=reason or "exception",
+                         stats=stats or None, error=error, exit_code=EXIT_FAILURE)
+            _finish(settings, db, RunSummary.from_stats(
+                _site_name(opts, db, run_id), run_id, status, EXIT_FAILURE, stats, error))
             return EXIT_FAILURE
         status, code = outcome(stats, reason)
         print_summary(out, run_id, stats, status)
+        _finish(settings, db, RunSummary.from_stats(
+            _site_name(opts, db, run_id), run_id, status, code, stats))
         return code
     finally:
+        if lease is not None:
+            lease.release()
         client.close()
         if lock is not None:
             lock.close()
+
+
+def _site_name(opts: CrawlOptions, db: Any = None, run_id: str | None = None) -> str:
+    """The site as its run record names it (a profile given as a path has its own name)."""
+    if db is not None and run_id:
+        try:
+            doc = db["crawl_runs"].find_one({"_id": run_id}, {"site": 1}) or {}
+        except Exception:
+            doc = {}
+        if doc.get("site"):
+            return str(doc["site"])
+    if opts.urls:
+        return "urls"
+    return Path(opts.site).stem if opts.site else ""
+
+
+def _finish(settings: Any, db: Any, summary: RunSummary) -> None:
+    """Notifications and metrics (crawler/ops), after the reactor has stopped."""
+    from crawler.ops.afterrun import finish_run
+
+    finish_run(settings, summary, db)
+
+
+def _take_lease(opts: CrawlOptions, site_name: str, settings: Any, db: Any, run_id: str,
+                on_lost: Any) -> RunLease | str | None:
+    """The run's lease (None: not used), or the message saying who holds it."""
+    from pymongo.errors import PyMongoError
+
+    from crawler.runlease import LeaseHeld, RunLease, lease_key
+
+    if not settings.getbool("NEWSCRAWL_RUN_LEASE") or not (opts.site or opts.job):
+        return None
+    lease = RunLease(db, lease_key(site_name, opts.job), run_id,
+                     settings.getfloat("NEWSCRAWL_RUN_LEASE_TTL"), on_lost=on_lost)
+    try:
+        lease.acquire()
+    except LeaseHeld as exc:
+        return str(exc)
+    except PyMongoError as exc:
+        return f"could not take the run lease {lease.key}: {exc}"
+    lease.start()
+    return lease
+
+
+def _stop_crawl(crawler: Any, key: str) -> None:
+    """From the lease thread: close the spider on the reactor thread (``lease_lost``)."""
+    from scrapy.utils.defer import deferred_from_coro
+    from twisted.internet import reactor
+
+    def stop() -> None:
+        engine = getattr(crawler, "engine", None)
+        if engine is not None and engine.spider is not None:
+            crawler.stats.set_value("lease/lost", key)
+            deferred_from_coro(engine.close_spider_async(reason="lease_lost"))
+
+    reactor.callFromThread(stop)
 
 
 def _lock_job(jobdir: str) -> TextIO | None:

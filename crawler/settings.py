@@ -74,11 +74,12 @@ NEWSCRAWL_SITE = ""
 NEWSCRAWL_BASE_URL = ""
 
 # --- Extraction (crawler/extraction) ----------------------------------------------------
-# Pages larger than this are rejected ("too large") before parsing.
+# Pages larger than this are rejected ("too_large") before parsing.
 NEWSCRAWL_EXTRACT_MAX_BYTES = 5 * 1024 * 1024
 # Wall-clock limit of one extraction in seconds ("timeout"); 0 disables the guard.
 NEWSCRAWL_EXTRACT_TIMEOUT = 20.0
-# Bodies shorter than this many words are rejected ("empty body").
+# Bodies shorter than this many words (CJK scripts: characters) are not articles: the
+# extractor rejects them ("empty_body") and the validation pipeline drops them.
 NEWSCRAWL_EXTRACT_MIN_WORDS = 15
 
 # --- Crawling: discovery, budgets, incremental runs --------------------------------------
@@ -97,8 +98,15 @@ NEWSCRAWL_KNOWN_PAGES_STOP = 2
 NEWSCRAWL_REFRESH = False
 # Only articles published on or after this date (ISO 8601); "" = no limit.
 NEWSCRAWL_SINCE = ""
-# Resumable crawls: ``--job NAME`` uses JOBDIR = NEWSCRAWL_JOBS_DIR/NAME.
+# Resumable crawls: ``--job NAME`` keeps the job's journal in NEWSCRAWL_JOBS_DIR/NAME
+# (NEWSCRAWL_JOB and NEWSCRAWL_JOB_DIR are set by the runner; see crawler/resume/).
 NEWSCRAWL_JOBS_DIR = os.environ.get("NEWSCRAWL_JOBS_DIR", "jobs")
+NEWSCRAWL_JOB = ""
+NEWSCRAWL_JOB_DIR = ""
+# No two runs of one site and job at once: a lease in ``run_leases``, renewed every third of
+# the TTL (seconds); a lease left by a dead run is taken over once it expires.
+NEWSCRAWL_RUN_LEASE = True
+NEWSCRAWL_RUN_LEASE_TTL = float(os.environ.get("NEWSCRAWL_RUN_LEASE_TTL", "60"))
 # Content types fetched and parsed as pages; anything else is abandoned at the headers.
 NEWSCRAWL_PAGE_CONTENT_TYPES = ["text/html", "application/xhtml+xml"]
 
@@ -137,6 +145,8 @@ ITEM_PROCESSOR = "crawler.itemprocessor.CpuTimedPipelineManager"
 SPIDER_MIDDLEWARES = {
     # Crawl depth is the spider's own (NEWSCRAWL_MAX_DEPTH, counted in hops per kind of page).
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    # Resumable jobs: a page is done in the job journal once its callback returned.
+    "crawler.middlewares.resume.JournalDoneMiddleware": 950,
 }
 
 EXTENSIONS = {
@@ -162,8 +172,6 @@ ITEM_PIPELINES = {
     "pipelines.dedup.DedupPipeline": 300,
     "pipelines.store.StorePipeline": 400,
 }
-# Articles whose body has fewer words are dropped ("body_too_short").
-NEWSCRAWL_MIN_BODY_WORDS = 25
 # Estimated Jaccard similarity of body shingles at or above which an article under another
 # URL is a near-duplicate (stored with ``duplicate_of``).  Changing it changes the stored
 # LSH band keys: see the migration notes in docs/data-model.md.
@@ -189,5 +197,37 @@ NEWSCRAWL_STORE_RETRY_BACKOFF_MAX = 10.0
 # Edges whose target is not stored yet are held in memory (about 300 bytes each) and
 # inserted once with their target; above this many, the oldest are inserted pending.
 NEWSCRAWL_STORE_HELD_LINKS_MAX = 200000
+# A batch write slower than this many seconds (without retries) logs "slow database"
+# and counts in ``storage/slow_batches``; 0: never.
+NEWSCRAWL_STORE_SLOW_BATCH = 5.0
 # Documents fetched per round trip by ``newscrawl export``.
 NEWSCRAWL_EXPORT_BATCH_SIZE = 500
+
+# --- Operations: notifications, metrics, health check, report (crawler/ops, docs/operations.md)
+# When to notify: "failure" (exit code 1 or 3), "alert" (those, and failed monitors / exit
+# code 4), "always" (every run), "never".  A channel is on when its destination is set.
+NEWSCRAWL_NOTIFY_ON = os.environ.get("NEWSCRAWL_NOTIFY_ON", "alert")
+# Slack-compatible incoming webhook (JSON ``{"text": ...}``); its URL is a secret, never logged.
+NEWSCRAWL_NOTIFY_WEBHOOK = os.environ.get("NEWSCRAWL_NOTIFY_WEBHOOK", "")
+# E-mail over SMTP: on when HOST and TO are set; TO is comma-separated.
+NEWSCRAWL_NOTIFY_SMTP_HOST = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_HOST", "")
+NEWSCRAWL_NOTIFY_SMTP_PORT = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_PORT", "587")
+NEWSCRAWL_NOTIFY_SMTP_USER = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_USER", "")
+NEWSCRAWL_NOTIFY_SMTP_PASSWORD = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_PASSWORD", "")
+NEWSCRAWL_NOTIFY_SMTP_FROM = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_FROM", "newscrawl@localhost")
+NEWSCRAWL_NOTIFY_SMTP_TO = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_TO", "")
+NEWSCRAWL_NOTIFY_SMTP_STARTTLS = os.environ.get("NEWSCRAWL_NOTIFY_SMTP_STARTTLS", "1")
+NEWSCRAWL_NOTIFY_TIMEOUT = 10.0  # seconds per channel (connect and each read/write)
+# Prometheus text exposition written at the end of each run (node_exporter's textfile
+# collector: a path ending in .prom), and an optional Pushgateway URL.
+NEWSCRAWL_METRICS_FILE = os.environ.get("NEWSCRAWL_METRICS_FILE", "")
+NEWSCRAWL_METRICS_PUSHGATEWAY = os.environ.get("NEWSCRAWL_METRICS_PUSHGATEWAY", "")
+NEWSCRAWL_METRICS_TIMEOUT = 10.0  # seconds for the push
+# ``newscrawl doctor``: free space the job directory needs, and the database timeout.
+NEWSCRAWL_DOCTOR_MIN_FREE_MB = 512
+NEWSCRAWL_DOCTOR_TIMEOUT_MS = 3000
+# ``newscrawl report``: the period shown when --since is not given, and list lengths.
+NEWSCRAWL_REPORT_DAYS = 30
+NEWSCRAWL_REPORT_TOP = 10
+# ``newscrawl schedule``: the crontab of crawls the scheduler runs.
+NEWSCRAWL_SCHEDULE_CRONTAB = os.environ.get("NEWSCRAWL_SCHEDULE_CRONTAB", "crontab")

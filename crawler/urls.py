@@ -28,7 +28,16 @@ def canonicalize(url: str) -> str:
     """Return the canonical form of ``url`` (see module docstring).
 
     Cached: pages of one site link the same URLs over and over (menus, "latest" blocks).
+    A string no URL parser accepts (an unclosed IPv6 literal, a port that is not one) is
+    its own canonical form, stripped: it never matches a fetchable URL.
     """
+    try:
+        return _canonical(url)
+    except ValueError:
+        return url.strip()
+
+
+def _canonical(url: str) -> str:
     url = safe_url_string(url.strip())
     parts = urlsplit(url)
     scheme = parts.scheme.lower() or "http"

@@ -25,10 +25,13 @@ import socket
 import threading
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 
+from crawler.extraction.options import ExtractOptions
+from crawler.extraction.result import ExtractionResult
 from crawler.itemprocessor import cpu_timed
 
 if TYPE_CHECKING:
@@ -56,26 +59,23 @@ def warm_up() -> int:
     return os.getpid()
 
 
-def extract_page(body: bytes, url: str, profile: SiteProfile | None,
-                 content_type: str | None) -> dict[str, Any]:
-    """Run in a worker: extract one page and fingerprint its body; a plain dict back."""
-    from crawler.extraction import ExtractOptions, extract
+def extract_page(body: bytes, options: ExtractOptions) -> ExtractionResult:
+    """Run in a worker: extract one page and fingerprint its body (the only place the
+    fingerprint is computed)."""
+    from crawler.extraction import extract
     from crawler.fingerprint import fingerprint
 
     started, cpu_started = time.perf_counter(), time.process_time()
-    result = extract(body, ExtractOptions(url=url, profile=profile, content_type=content_type))
-    data = result.to_dict()
+    result = extract(body, options)
     if result.ok and result.text:
-        fp = fingerprint(result.text)
-        data["content_hash"] = fp.content_hash
-        data["minhash"] = list(fp.minhash)
-    data["ms"] = (time.perf_counter() - started) * 1000.0
-    data["cpu_ms"] = (time.process_time() - cpu_started) * 1000.0
-    return data
+        result.content_hash, result.minhash = fingerprint(result.text)
+    result.ms = (time.perf_counter() - started) * 1000.0
+    result.cpu_ms = (time.process_time() - cpu_started) * 1000.0
+    return result
 
 
-def failed(reason: str, url: str) -> dict[str, Any]:
-    return {"ok": False, "reason": reason, "page_type": "other", "url": url, "related": []}
+def failed(reason: str, url: str) -> ExtractionResult:
+    return ExtractionResult.failed(reason, url)
 
 
 def _frame(data: bytes) -> bytes:
@@ -113,7 +113,7 @@ def serve(sock: socket.socket, target: str = EXTRACT_PAGE) -> None:
         try:
             data = extract(*args)
         except Exception as exc:  # extract() reports bad pages itself; this is a bug
-            data = failed(f"error_{type(exc).__name__}", args[1])
+            data = failed(f"error_{type(exc).__name__}", args[1].url)
         sock.sendall(_frame(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)))
 
 
@@ -192,7 +192,7 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
 
-    async def call(self, payload: bytes, timeout: float) -> dict[str, Any]:
+    async def call(self, payload: bytes, timeout: float) -> ExtractionResult:
         loop = self._bind()
         send_lock, recv_lock = self._locks
         async with send_lock:
@@ -212,7 +212,7 @@ class _Worker:
                 self._abandon()  # hung, died, or cancelled mid-answer
                 raise
 
-    async def _answer(self, loop: asyncio.AbstractEventLoop) -> dict[str, Any]:
+    async def _answer(self, loop: asyncio.AbstractEventLoop) -> ExtractionResult:
         header = await self._recv(loop, _HEADER)
         return pickle.loads(await self._recv(loop, int.from_bytes(header, "big")))
 
@@ -246,11 +246,13 @@ class ExtractionPool:
     """Worker processes running :func:`extract_page`, owned by one crawler."""
 
     def __init__(self, workers: int, timeout: float, max_tasks: int,
-                 stats: StatsCollector | None = None, extract: str = EXTRACT_PAGE) -> None:
+                 stats: StatsCollector | None = None,
+                 options: ExtractOptions | None = None, extract: str = EXTRACT_PAGE) -> None:
         self.workers = workers
         self.timeout = timeout
         self.max_tasks = max_tasks
         self.stats = stats
+        self.options = options or ExtractOptions()  # each page's url/profile filled in
         self.extract_target = extract
         self._ctx = mp_context()
         self._all: list[_Worker] = []
@@ -265,6 +267,7 @@ class ExtractionPool:
         pool = cls(worker_count(s.getint("NEWSCRAWL_WORKERS")),
                    s.getfloat("NEWSCRAWL_WORKER_TIMEOUT"),
                    s.getint("NEWSCRAWL_WORKER_MAX_TASKS"),
+                   options=ExtractOptions.from_settings(s),
                    extract=s.get("NEWSCRAWL_WORKER_EXTRACT") or EXTRACT_PAGE)
         pool.prepare()
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
@@ -358,30 +361,29 @@ class ExtractionPool:
 
     # --- pages --------------------------------------------------------------------------
     async def extract(self, body: bytes, url: str, profile: SiteProfile | None,
-                      content_type: str | None) -> dict[str, Any]:
+                      content_type: str | None) -> ExtractionResult:
         """Extract one page in a worker; never raises for a bad page or a dead worker."""
-        data = await cpu_timed(self._extract(body, url, profile, content_type),
-                               self._add_handoff)
-        if data.get("ok"):
+        options = replace(self.options, url=url, profile=profile, content_type=content_type)
+        result = await cpu_timed(self._extract(body, options), self._add_handoff)
+        if result.ok:
             self._inc("extract/ok")
         else:
             self._inc("extract/failed")
-            self._inc(f"extract/failed/{data.get('reason') or 'unknown'}")
-        if "ms" in data:
-            self._inc("extract/ms_total", round(data["ms"], 3))
+            self._inc(f"extract/failed/{result.reason or 'unknown'}")
+        if result.ms:
+            self._inc("extract/ms_total", round(result.ms, 3))
             self._inc("extract/pages_timed")
-        if "cpu_ms" in data:
-            self._inc("extract/cpu_ms_total", round(data["cpu_ms"], 3))
-        return data
+        if result.cpu_ms:
+            self._inc("extract/cpu_ms_total", round(result.cpu_ms, 3))
+        return result
 
     def _add_handoff(self, seconds: float) -> None:
         """CPU the crawler's own thread spends handing pages over and taking results back."""
         self._inc("extract/handoff_cpu_ms", seconds * 1000.0)
 
-    async def _extract(self, body: bytes, url: str, profile: SiteProfile | None,
-                       content_type: str | None) -> dict[str, Any]:
-        payload = pickle.dumps((body, url, profile, content_type),
-                               protocol=pickle.HIGHEST_PROTOCOL)
+    async def _extract(self, body: bytes, options: ExtractOptions) -> ExtractionResult:
+        url = options.url
+        payload = pickle.dumps((body, options), protocol=pickle.HIGHEST_PROTOCOL)
         for attempt in range(2):
             try:
                 worker = await self._acquire()
@@ -403,10 +405,16 @@ class ExtractionPool:
             except WorkerDied as exc:
                 if self._closed:
                     return failed("shutdown", url)
-                logger.warning("extraction worker died on %s (exit code %s, %r); "
-                               "worker replaced", url, worker.exit_code(), exc)
+                # Killed from outside (OOM killer, operator) or by this page: one more try
+                # on a new worker tells them apart; a page that kills two fails.
+                again = attempt == 0
+                logger.warning("extraction worker died on %s (exit code %s, %r); worker "
+                               "replaced%s", url, worker.exit_code(), exc,
+                               ", page retried" if again else "")
                 self._inc("extract/worker_crashed")
-                return failed("worker_crashed", url)
+                if not again:
+                    return failed("worker_crashed", url)
+                self._inc("extract/retried")
             finally:
                 self._release(worker)
         return failed("worker_crashed", url)

@@ -37,7 +37,6 @@ from crawler.fingerprint import band_keys, similarity
 from crawler.items import ArticleItem
 from crawler.signature_index import SignatureIndex
 from crawler.storage.catalogue import Catalogue
-from crawler.storage.models import ensure_fingerprint
 from crawler.urls import article_id
 
 logger = logging.getLogger(__name__)
@@ -80,7 +79,6 @@ class Deduplicator:
         if not catalogue.in_memory:
             return False
         assert catalogue.digest is not None
-        ensure_fingerprint(item)
         urls = list(dict.fromkeys([item.canonical_url, *item.aliases]))
         return all(d.get("minhash") is not None for d in catalogue.digest.candidates(
             urls, item.content_hash, band_keys(item.minhash, self.threshold)
@@ -88,7 +86,6 @@ class Deduplicator:
 
     def check(self, item: ArticleItem) -> str:
         """Classify ``item`` and re-point it where needed; returns the decision."""
-        ensure_fingerprint(item)
         urls = list(dict.fromkeys([item.canonical_url, *item.aliases]))
         decision, target = self._in_memory(item, urls)
         # A near-duplicate of this run's may still be a stored article's URL or body.

@@ -13,26 +13,24 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.items import ArticleItem
-from crawler.profiles import ProfileError, load_profile
 from crawler.urls import canonicalize, host_of, in_domains
+from spiders.base import ExtractingSpider
 
 
 class NormalizePipeline:
-    def __init__(self, stats: StatsCollector) -> None:
+    def __init__(self, stats: StatsCollector, crawler: Crawler | None = None) -> None:
         self.stats = stats
-        self._domains: dict[str, tuple[str, ...]] = {}
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler.stats)
+        return cls(crawler.stats, crawler)
 
     def site_domains(self, site: str) -> tuple[str, ...]:
-        if site not in self._domains:
-            try:
-                self._domains[site] = load_profile(site).allowed_domains
-            except ProfileError:
-                self._domains[site] = ()
-        return self._domains[site]
+        """The allowed domains of the crawling spider's profile named ``site``."""
+        spider = self.crawler.spider if self.crawler is not None else None
+        profile = spider.profile_named(site) if isinstance(spider, ExtractingSpider) else None
+        return profile.allowed_domains if profile is not None else ()
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         fetched = [u for u in (item.url, item.request_url) if u]

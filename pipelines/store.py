@@ -35,17 +35,18 @@ class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         s = crawler.settings
-        self.uri: str = s.get("MONGO_URI", "")
+        self.uri: str = s.get("MONGO_URI")
         self.catalogue = Catalogue.from_crawler(crawler)
-        self.threshold = s.getfloat("NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD", 0.8)
+        self.threshold = s.getfloat("NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD")
         self.writer_options: dict[str, Any] = {
-            "batch_size": s.getint("NEWSCRAWL_STORE_BATCH_SIZE", 100),
-            "flush_interval": s.getfloat("NEWSCRAWL_STORE_FLUSH_INTERVAL", 2.0),
-            "queue_size": s.getint("NEWSCRAWL_STORE_QUEUE_SIZE", 1000),
-            "retry_times": s.getint("NEWSCRAWL_STORE_RETRY_TIMES", 5),
-            "backoff": s.getfloat("NEWSCRAWL_STORE_RETRY_BACKOFF", 0.5),
-            "backoff_max": s.getfloat("NEWSCRAWL_STORE_RETRY_BACKOFF_MAX", 10.0),
-            "held_links_max": s.getint("NEWSCRAWL_STORE_HELD_LINKS_MAX", 200_000),
+            "batch_size": s.getint("NEWSCRAWL_STORE_BATCH_SIZE"),
+            "flush_interval": s.getfloat("NEWSCRAWL_STORE_FLUSH_INTERVAL"),
+            "queue_size": s.getint("NEWSCRAWL_STORE_QUEUE_SIZE"),
+            "retry_times": s.getint("NEWSCRAWL_STORE_RETRY_TIMES"),
+            "backoff": s.getfloat("NEWSCRAWL_STORE_RETRY_BACKOFF"),
+            "backoff_max": s.getfloat("NEWSCRAWL_STORE_RETRY_BACKOFF_MAX"),
+            "held_links_max": s.getint("NEWSCRAWL_STORE_HELD_LINKS_MAX"),
+            "slow_batch": s.getfloat("NEWSCRAWL_STORE_SLOW_BATCH"),
         }
         self.writer: ArticleWriter | None = None
         self._stopping = False

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.discovery.dates import parse_date
 from crawler.discovery.frontier import Frontier
-from crawler.items import ArticleItem, RelatedLink
+from crawler.items import ArticleItem
+from crawler.resume.journal import KEPT_META, Claim, Journal, JournalError, Pending
 from crawler.urls import canonicalize
 from crawler.workers import ExtractionPool
 
@@ -22,9 +24,12 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
+    from crawler.extraction.result import ExtractionResult
     from crawler.profiles import SiteProfile
 
 logger = logging.getLogger(__name__)
+
+JOURNAL_STOP_REASON = "job_journal_unwritable"
 
 # Request kinds whose responses must be pages (HTML); others (feeds, sitemaps) are XML.
 PAGE_KINDS = {"article", "listing", "page"}
@@ -39,6 +44,8 @@ class ExtractingSpider(scrapy.Spider):
     site_name: str = ""
     base_url: str = ""
     arguments: dict[str, Any]
+    journal: Journal | None = None
+    resume: Pending | None = None
 
     def setup(self, crawler: Crawler) -> None:
         s = crawler.settings
@@ -52,10 +59,23 @@ class ExtractingSpider(scrapy.Spider):
             if s.getint(setting) > 0:
                 s.set(key, s.getint(setting), priority="spider")
         crawler.signals.connect(self.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        if s.get("NEWSCRAWL_JOB_DIR"):
+            self.journal = Journal(s.get("NEWSCRAWL_JOB_DIR"))
+            self.resume = self.journal.read()
+            self.journal.open()  # JournalError: the crawl does not start
 
     async def is_stored(self, canonical_url: str) -> bool:
         """Whether the database holds the article (spiders that know say so)."""
-        return False
+        return canonical_url in await self.stored_among([canonical_url])
+
+    async def stored_among(self, canonical_urls: list[str]) -> set[str]:
+        """The URLs among ``canonical_urls`` whose article is stored (one batch)."""
+        return set()
+
+    def profile_named(self, site: str) -> SiteProfile | None:
+        """The profile this spider crawls under the name ``site`` (None: generic)."""
+        return None
 
     # --- requests ----------------------------------------------------------------------
     def make_request(self, url: str, kind: str, callback: Any, *, hops: int = 0,
@@ -68,8 +88,15 @@ class ExtractingSpider(scrapy.Spider):
         canonical = canonicalize(url)
         if not self.frontier.claim(canonical):
             return None
+        if self.journal is not None:
+            kept = {k: v for k, v in (meta or {}).items() if k in KEPT_META}
+            try:
+                self.journal.claim(canonical, Claim(kind, url, hops, kept))
+            except JournalError as exc:
+                self.journal_failed(exc)
+                return None
         full_meta = {"nc_kind": kind, "nc_hops": hops, "nc_run": self.frontier.token,
-                     "nc_claim": canonical, **(meta or {})}
+                     "nc_claim": canonical, "nc_journal": canonical, **(meta or {})}
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=full_meta,
                               priority=priority, headers=headers, dont_filter=True)
 
@@ -84,9 +111,79 @@ class ExtractingSpider(scrapy.Spider):
             self.crawler.stats.inc_value("filter/content_type")
             raise StopDownload(fail=True)
 
+    # --- the job journal (crawler/resume/journal.py) -------------------------------------
+    def journal_done(self, request: scrapy.Request, outcome: str = "done") -> None:
+        key = request.meta.get("nc_journal")
+        if self.journal is None or not key:
+            return
+        try:
+            self.journal.done(key, outcome)
+        except JournalError as exc:
+            self.journal_failed(exc)
+
+    def journal_failed(self, exc: JournalError) -> None:
+        """Stop the crawl: what it would claim from now on could not be resumed."""
+        stats = self.crawler.stats
+        if stats.get_value("resume/journal_error"):
+            return
+        stats.set_value("resume/journal_error", str(exc))
+        logger.error("%s; stopping the crawl (resume it with the same --job once the job "
+                     "directory is writable)", exc)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=JOURNAL_STOP_REASON))
+
+    async def resume_requests(self, callbacks: dict[str, tuple[Any, int]]
+                              ) -> list[scrapy.Request]:
+        """Requests for the journal's unfinished claims: articles not stored, pages whose
+        links were not all claimed (``callbacks``: kind -> (callback, priority))."""
+        pending = self.resume
+        if pending is None:
+            return []
+        self.resume = None
+        stats = self.crawler.stats
+        out = []
+        stored = await self.stored_among([c for c, claim in pending.claims.items()
+                                          if claim.kind == "article"])
+        for canonical, claim in pending.claims.items():
+            if claim.kind not in callbacks or canonical in stored:
+                continue
+            callback, priority = callbacks[claim.kind]
+            req = self.make_request(claim.url, claim.kind, callback, hops=claim.hops,
+                                    priority=priority, meta=dict(claim.meta))
+            if req is not None:
+                stats.inc_value("resume/requeued")
+                stats.inc_value(f"resume/requeued_{claim.kind}")
+                out.append(req)
+        if out or pending.claims:
+            logger.info("resuming job: %d unfinished request(s) requeued (%d claimed without "
+                        "an outcome, %d done and %d failed before)", len(out),
+                        len(pending.claims), pending.done, pending.failed)
+        return out
+
+    def item_dropped(self, item: Any, response: Response, exception: Exception,
+                     spider: scrapy.Spider) -> None:
+        if spider is self and response is not None:
+            self.journal_done(response.request, f"dropped: {str(exception)[:80]}")
+
+    def closed(self, reason: str) -> None:
+        if self.journal is None:
+            return
+        stats = self.crawler.stats
+        if (reason == "finished" and self.journal.broken is None
+                and not stats.get_value("storage/unstored")):
+            self.journal.clear()
+        else:
+            self.journal.close()
+
     def on_error(self, failure: Failure) -> None:
         stats = self.crawler.stats
+        self.journal_done(failure.request, f"failed: {failure.type.__name__}")
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            if "max redirections" in failure.getErrorMessage():
+                stats.inc_value("errors/redirect_loop")
+                logger.warning("redirect loop (or a chain over REDIRECT_MAX_TIMES) from %s: "
+                               "given up", failure.request.url)
             return
         if failure.check(StopDownload):
             return
@@ -102,41 +199,21 @@ class ExtractingSpider(scrapy.Spider):
 
     # --- extraction --------------------------------------------------------------------
     async def extract(self, response: Response, profile: SiteProfile | None
-                      ) -> dict[str, Any]:
+                      ) -> ExtractionResult:
         ctype = response.headers.get(b"Content-Type")
         return await self.pool.extract(response.body, response.url, profile,
                                        ctype.decode("latin-1") if ctype else None)
 
-    def build_item(self, response: Response, data: dict[str, Any], site: str) -> ArticleItem:
-        chain = list(response.meta.get("redirect_urls") or [])
+    def build_item(self, response: Response, result: ExtractionResult, site: str
+                   ) -> ArticleItem:
         headers = response.headers
         etag = headers.get(b"ETag")
         last_modified = headers.get(b"Last-Modified")
-        related = [RelatedLink(url=r.get("url", ""), text=r.get("text") or "",
-                               label=r.get("label") or "related",
-                               position=int(r.get("position") or 0))
-                   for r in data.get("related") or [] if r.get("url")]
-        return ArticleItem(
-            url=response.url, site=site,
-            request_url=chain[0] if chain else response.url,
-            aliases=[u for u in chain if u != response.url],
-            page_canonical=data.get("canonical_url") or "",
-            title=data.get("title") or "", description=data.get("description") or "",
-            authors=list(data.get("authors") or []),
-            published_at=data.get("published"), modified_at=data.get("modified"),
-            language=data.get("language"), categories=list(data.get("categories") or []),
-            tags=list(data.get("tags") or []), image=data.get("image"),
-            site_name=data.get("site_name") or "", text=data.get("text") or "",
-            body_markdown=data.get("markdown") or "", word_count=data.get("word_count") or 0,
-            content_hash=data.get("content_hash") or "", minhash=data.get("minhash") or [],
-            related=related, provenance=dict(data.get("provenance") or {}),
-            page_type=data.get("page_type") or "other",
-            reject_reason=None if data.get("ok") else (data.get("reason") or "extract_failed"),
-            http={"status": response.status,
-                  "etag": etag.decode("latin-1") if etag else None,
-                  "last_modified": last_modified.decode("latin-1") if last_modified else None},
-            fetched_at=datetime.now(UTC).isoformat(),
-        )
+        return ArticleItem.from_extraction(
+            result, site=site, url=response.url,
+            redirects=response.meta.get("redirect_urls"), status=response.status,
+            etag=etag.decode("latin-1") if etag else None,
+            last_modified=last_modified.decode("latin-1") if last_modified else None)
 
     def within_budget(self) -> bool:
         """False once ``--max-articles`` items were handed on (pages still in flight when

@@ -21,8 +21,8 @@ from parsel import Selector
 from crawler.discovery.dates import parse_date
 from crawler.discovery.feeds import parse_feed
 from crawler.discovery.listings import listing_root, page_links, page_number
-from crawler.discovery.sitemaps import parse_sitemap, sitemaps_from_robots
-from crawler.profiles import POLITENESS_KEYS, load_profile
+from crawler.discovery.sitemaps import SitemapRejected, parse_sitemap, sitemaps_from_robots
+from crawler.profiles import POLITENESS_KEYS, SiteProfile, load_profile
 from crawler.storage.catalogue import Catalogue, StoredArticle
 from crawler.urls import canonicalize, in_domains
 from spiders.base import ExtractingSpider, as_bool, parse_since
@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 MODES = ("sitemaps", "feeds", "listings", "related")
 # Sitemap lastmod must be this much newer than the stored copy to trigger a refetch.
 LASTMOD_SLACK = timedelta(seconds=1)
+# Sitemaps with more entries are logged (the protocol allows 50,000 per file).
+LARGE_SITEMAP = 10_000
 
 
 def parse_modes(value: str) -> tuple[str, ...]:
@@ -100,9 +102,12 @@ class SiteSpider(ExtractingSpider):
         self.catalogue = Catalogue.from_crawler(crawler)
         self.setup(crawler)
 
+    def profile_named(self, site: str) -> SiteProfile | None:
+        return self.profile if site == self.profile.name else None
+
     # --- what the database knows -------------------------------------------------------
-    async def is_stored(self, canonical_url: str) -> bool:
-        return canonical_url in await self.look_up([(canonical_url, None)])
+    async def stored_among(self, canonical_urls: list[str]) -> set[str]:
+        return set(await self.look_up([(url, None) for url in canonical_urls]))
 
     async def look_up(self, entries: list[tuple[str, str | None]]
                       ) -> dict[str, StoredArticle]:
@@ -163,6 +168,10 @@ class SiteSpider(ExtractingSpider):
             self._lookup_failed = True
         logger.info("%s: discovery: %s%s", self.site_name, ",".join(self.modes),
                     " (refresh)" if self.refresh else "")
+        for req in await self.resume_requests({
+                "article": (self.parse_article, 0), "listing": (self.parse_listing, 10),
+                "sitemap": (self.parse_sitemap, 20), "feed": (self.parse_feed, 20)}):
+            yield req
         p = self.profile
         if "sitemaps" in self.modes:
             for path in p.sitemaps:
@@ -252,22 +261,22 @@ class SiteSpider(ExtractingSpider):
             stats.inc_value("refresh/not_modified")
             return
         self.frontier.claim(canonicalize(response.url))
-        data = await self.extract(response, self.profile)
-        if data.get("canonical_url"):
-            self.frontier.claim(canonicalize(data["canonical_url"]))
+        result = await self.extract(response, self.profile)
+        if result.page_canonical:
+            self.frontier.claim(canonicalize(result.page_canonical))
         hops = response.meta.get("nc_hops", 0)
         if "related" in self.modes and hops < self.max_depth:
-            links = [link.get("url", "") for link in data.get("related") or []]
+            links = [link.get("url", "") for link in result.related]
             page = await self._candidates([(url, None) for url in links])
             for url in links:
                 req = self.consider_article(url, page, hops=hops + 1)
                 if req is not None:
                     stats.inc_value("discovery/from_related")
                     yield req
-        if data.get("ok") and self.before_since(data.get("published")):
+        if result.ok and self.before_since(result.published_at):
             stats.inc_value("articles/before_since")
             return
-        item = self.take(self.build_item(response, data, self.site_name))
+        item = self.take(self.build_item(response, result, self.site_name))
         if item is not None:
             yield item
 
@@ -281,7 +290,15 @@ class SiteSpider(ExtractingSpider):
                 if req is not None:
                     yield req
             return
-        entries = list(parse_sitemap(response.body))
+        try:
+            entries = list(parse_sitemap(response.body))
+        except (SitemapRejected, OSError, EOFError) as exc:  # OSError/EOFError: bad gzip
+            stats.inc_value("sitemaps/rejected")
+            logger.warning("sitemap %s rejected: %s", response.url, exc)
+            return
+        if len(entries) > LARGE_SITEMAP:
+            stats.inc_value("sitemaps/large")
+            logger.info("large sitemap %s: %d entries", response.url, len(entries))
         page = await self._candidates([(response.urljoin(e.loc), e.lastmod)
                                         for e in entries if not e.is_sitemap])
         for entry in entries:

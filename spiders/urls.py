@@ -60,6 +60,10 @@ class UrlListSpider(ExtractingSpider):
         spider.setup(crawler)
         return spider
 
+    def profile_named(self, site: str) -> SiteProfile | None:
+        return next((p for p in self.profiles.values() if p is not None and p.name == site),
+                    None)
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.pool.start()
         for url in self.url_list:
@@ -72,7 +76,8 @@ class UrlListSpider(ExtractingSpider):
         if profile is None:
             profile = self.profiles.get(
                 urlsplit(response.meta.get("redirect_urls", [response.url])[0]).hostname or "")
-        data = await self.extract(response, profile)
-        item = self.take(self.build_item(response, data, profile.name if profile else "generic"))
+        result = await self.extract(response, profile)
+        item = self.take(self.build_item(response, result,
+                                         profile.name if profile else "generic"))
         if item is not None:
             yield item

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pymongo
 import pytest
 
-pytest_plugins = ["tests.fixtures_db", "tests.fixtures_mirror"]
+pytest_plugins = ["tests.fixtures_db", "tests.fixtures_mirror", "tests.receivers",
+                  "tests.opsruns"]
 
 
 @pytest.fixture
@@ -21,3 +22,12 @@ def mongo_db(mongo_server) -> Iterator[pymongo.database.Database]:
     finally:
         client.drop_database(name)
         client.close()
+
+
+@pytest.fixture
+def schema_db(mongo_db) -> pymongo.database.Database:
+    """A fresh database with every index created and every migration applied."""
+    from crawler.storage.indexes import ensure_schema
+
+    ensure_schema(mongo_db)
+    return mongo_db

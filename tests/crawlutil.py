@@ -99,6 +99,25 @@ def hits_since(before: Counter, after: Counter) -> Counter:
     return Counter({k: after[k] - before.get(k, 0) for k in after if after[k] > before.get(k, 0)})
 
 
+def stored_edges(db: Any, manifest: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """``(from URL, to URL, label)`` of every stored link, each article named by its
+    manifest URL: a republished copy seen first keeps the document, and the original's
+    URL is then one of its aliases."""
+    known = manifest_articles(manifest)
+    names = {}
+    for doc in db["articles"].find({}, {"canonical_url": 1, "aliases": 1}):
+        urls = [doc["canonical_url"], *map(canonicalize, doc.get("aliases") or [])]
+        names[doc["_id"]] = next((u for u in urls if u in known), doc["canonical_url"])
+    return {(names.get(link["from_id"], link["from_id"]), link["to_url"], link["label"])
+            for link in db["links"].find({}, {"from_id": 1, "to_url": 1, "label": 1})}
+
+
+def manifest_edges(manifest: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """The manifest's graph in the same form (``expected_link_count`` triples)."""
+    return {(canonicalize(a["url"]), canonicalize(r["url"]), r["label"])
+            for a in manifest["articles"] for r in a["related"]}
+
+
 class Counts(Counter):
     """Scrapy's stats collector interface over a Counter, for components used outside a
     crawl (the writer, in tests)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from crawler.cli import EXIT_FAILURE, EXIT_OK
+from crawler.cli import EXIT_FAILURE, EXIT_LOCKED, EXIT_OK
 from tests.crawlutil import REPO, crawl_env, run_crawl
 
 
@@ -85,5 +85,33 @@ def test_the_same_job_cannot_run_twice_at_once(mongo_db, mongo_server, tmp_path)
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         env = crawl_env(mongo_server.uri, mongo_db.name, jobs_dir=tmp_path / "jobs")
         proc = newscrawl("crawl", "russianstudiesromania", "--job", "nightly", env=env)
+    assert proc.returncode == EXIT_LOCKED
+    assert "locked: job 'nightly' is already running" in proc.stderr
+
+
+def test_a_job_directory_that_cannot_be_created_is_a_failure(mongo_db, mongo_server,
+                                                             tmp_path) -> None:
+    blocker = tmp_path / "jobs"
+    blocker.write_text("a file where the jobs directory should be")
+    env = crawl_env(mongo_server.uri, mongo_db.name, jobs_dir=blocker)
+    proc = newscrawl("crawl", "russianstudiesromania", "--job", "nightly", env=env)
     assert proc.returncode == EXIT_FAILURE
-    assert "already running" in proc.stderr
+    assert "job directory not writable" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_profile_path_and_extract_settings(generic_mirror, mongo_db, mongo_server,
+                                           tmp_path) -> None:
+    """A profile given as a path names the run by its ``name``; ``-s`` reaches the workers."""
+    profile = tmp_path / "copy-of-the-profile.yaml"
+    profile.write_text((REPO / "crawler" / "sites" / "wpgeneric.yaml").read_text())
+    result = run_crawl(mongo_db, mongo_server.uri, str(profile), "--base-url",
+                       generic_mirror.base_url, "--discover", "feeds",
+                       "-s", "NEWSCRAWL_EXTRACT_MIN_WORDS=100000")
+    assert result.run is not None, result.stderr[-3000:]
+    assert result.run["_id"].startswith("wpgeneric-") and result.run["site"] == "wpgeneric"
+    assert str(tmp_path) not in result.run["_id"]
+    articles = len(generic_mirror.manifest["articles"])
+    assert result.stat("extract/failed/empty_body") == articles, result.stats
+    assert result.stat("extract/ok") == 0
+    assert mongo_db.articles.count_documents({}) == 0

@@ -117,3 +117,51 @@ def test_dockerignore_keeps_the_context_small() -> None:
     # Nothing the install needs is ignored.
     for needed in ("pyproject.toml", "requirements.lock", "crawler", "spiders", "pipelines"):
         assert needed not in ignored
+
+
+def _environment_read_by_settings() -> set[str]:
+    return set(re.findall(r'os\.environ\.get\("(\w+)"', SETTINGS_SOURCE))
+
+
+def test_crawler_and_scheduler_use_doctor_as_healthcheck(compose: dict[str, Any]) -> None:
+    for name in ("crawler", "scheduler"):
+        health = compose["services"][name]["healthcheck"]
+        assert _as_list(health["test"]) == ["CMD", "newscrawl", "doctor"]
+        for key in ("interval", "timeout", "retries"):
+            assert health[key]
+
+
+def test_scheduler_service_runs_the_crontab(compose: dict[str, Any]) -> None:
+    from crawler.cli import all_commands
+    from crawler.ops.schedule import parse_crontab
+
+    scheduler = compose["services"]["scheduler"]
+    crawler = compose["services"]["crawler"]
+    assert scheduler["image"] == crawler["image"] and scheduler["build"] == crawler["build"]
+    assert scheduler["depends_on"]["mongo"]["condition"] == "service_healthy"
+    assert _as_list(scheduler["command"]) == ["newscrawl", "schedule"]
+    assert "ports" not in scheduler and "expose" not in scheduler
+    assert scheduler["restart"] == "unless-stopped"
+    env = scheduler["environment"]
+    assert set(env) <= _environment_read_by_settings(), set(env) - _environment_read_by_settings()
+    assert env["MONGO_URI"] == crawler["environment"]["MONGO_URI"]
+    # The crontab it reads is the repository's, mounted read-only, and every line parses.
+    mounts = {v.split(":")[1]: v.split(":") for v in scheduler["volumes"]}
+    source, _, mode = mounts[env["NEWSCRAWL_SCHEDULE_CRONTAB"]]
+    assert mode == "ro"
+    entries = parse_crontab((ROOT / source).read_text(), sorted(all_commands()))
+    assert entries and all(e.argv[0] == "crawl" for e in entries)
+    # Runs of the scheduler and of the one-shot crawler share job state and metrics.
+    assert set(crawler["volumes"]) <= set(scheduler["volumes"])
+    for volume in scheduler["volumes"]:
+        assert volume.split(":")[0] in compose["volumes"] or volume.startswith("./")
+
+
+def test_metrics_file_lives_on_a_volume_the_image_prepares(
+        compose: dict[str, Any], dockerfile: list[tuple[str, str]]) -> None:
+    env = compose["services"]["scheduler"]["environment"]
+    folder = env["NEWSCRAWL_METRICS_FILE"].rsplit("/", 1)[0]
+    assert env["NEWSCRAWL_METRICS_FILE"].endswith(".prom")  # the textfile collector's rule
+    assert any(v.split(":")[1] == folder for v in compose["services"]["scheduler"]["volumes"])
+    runs = " ".join(args for instr, args in dockerfile if instr == "RUN")
+    assert folder in runs  # created and owned by the crawler's user, so the volume is too

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crawler.urls import canonicalize
-from tests.crawlutil import run_crawl
+from tests.crawlutil import manifest_edges, run_crawl, stored_edges
 
 
 def test_two_crawls_store_each_article_once_with_its_graph_and_revisions(
@@ -29,6 +29,8 @@ def test_two_crawls_store_each_article_once_with_its_graph_and_revisions(
     edges = mongo_db.links.count_documents({})
     resolved = mongo_db.links.count_documents({"to_id": {"$type": "string"}})
     assert resolved == edges  # every target of the mirror's graph is an article
+    assert stored_edges(mongo_db, manifest) == manifest_edges(manifest)
+    assert edges == manifest["expected_link_count"]
 
     mirror.set_revision(2)
     changed = canonicalize(mirror.manifest["changed_in_revision_2"])
@@ -40,3 +42,24 @@ def test_two_crawls_store_each_article_once_with_its_graph_and_revisions(
     revisions = list(mongo_db.revisions.find({"article_id": stored["_id"]}))
     assert len(revisions) == 1
     assert revisions[0]["content_hash"] != stored["content_hash"]
+
+
+def test_generic_mirror_graph_days_and_static_pages(make_mirror, mongo_db, mongo_server) -> None:
+    """The US site: the stored links are the manifest's, each article is filed under the
+    publisher's day, and the privacy page at an article-shaped URL is not stored."""
+    mirror = make_mirror(theme="generic")
+    manifest = mirror.manifest
+    result = run_crawl(mongo_db, mongo_server.uri, "wpgeneric", "--base-url", mirror.base_url)
+    assert result.code == 0, result.stderr[-2000:]
+    assert stored_edges(mongo_db, manifest) == manifest_edges(manifest)
+    days = {d["canonical_url"]: (d["published_day"], d["published_local"])
+            for d in mongo_db.articles.find({}, {"published_day": 1, "published_local": 1,
+                                                 "canonical_url": 1})}
+    assert days == {canonicalize(a["url"]): (a["published_day"], a["published_local"])
+                    for a in manifest["articles"]}
+    utc_days = {d["published_at"].date().isoformat() for d in mongo_db.articles.find()}
+    assert utc_days != {day for day, _ in days.values()}  # some evenings are the next UTC day
+    privacy = canonicalize(mirror.base_url + "/news/privacy-policy/")
+    assert mongo_db.articles.count_documents({"aliases": privacy}) == 0
+    assert result.stat("extract/failed/article_type") == 1
+    assert result.stat("validate/rejected_article_type") == 1

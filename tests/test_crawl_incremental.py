@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 from crawler.cli import EXIT_OK
 from crawler.urls import canonicalize
 from tests.crawlutil import hits_since, manifest_articles, originals, run_crawl
-
-SITE = "russianstudiesromania"
+from tests.factories import SITE
 
 
 def test_new_revision_refetches_the_changed_article_and_finds_the_new_one(
@@ -60,34 +59,31 @@ def test_since_keeps_only_articles_published_from_that_date(
 
 def test_database_lost_mid_crawl_is_a_partial_failure(make_mirror, private_mongo_server,
                                                       tmp_path) -> None:
+    import os
+    import signal
     import subprocess
-    import time
-
-    import pymongo
 
     from crawler.cli import EXIT_PARTIAL
     from tests.crawlutil import REPO, crawl_command, crawl_env
 
     server = private_mongo_server()
     mirror = make_mirror(articles=40, traps=False)
-    env = crawl_env(server.uri, "outage", NEWSCRAWL_DB_CONNECT_TIMEOUT_MS="1000")
+    # The crawl stops itself (SIGSTOP) after two items; the database is killed meanwhile.
+    env = crawl_env(server.uri, "outage", NEWSCRAWL_DB_CONNECT_TIMEOUT_MS="1000",
+                    SCRAPY_SETTINGS_MODULE="tests.fault_settings")
     proc = subprocess.Popen(
         crawl_command(SITE, "--base-url", mirror.base_url, "--no-delay", "--workers", "1",
-                      "-s", "DOWNLOAD_DELAY=0.05", "-s", "NEWSCRAWL_STORE_BATCH_SIZE=2",
+                      "-s", "NEWSCRAWL_STORE_BATCH_SIZE=2",
                       "-s", "NEWSCRAWL_STORE_FLUSH_INTERVAL=0.2",
                       "-s", "NEWSCRAWL_STORE_RETRY_TIMES=1",
-                      "-s", "NEWSCRAWL_STORE_RETRY_BACKOFF=0.1"),
+                      "-s", "NEWSCRAWL_STORE_RETRY_BACKOFF=0.1",
+                      "-s", "FAULT_STOP_AFTER_ITEMS=2"),
         env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    client: pymongo.MongoClient = pymongo.MongoClient(server.uri)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            if client["outage"]["articles"].count_documents({}) >= 2:
-                break
-            time.sleep(0.05)
-        assert proc.poll() is None, "the crawl ended before the database could be killed"
-        client.close()
+        _, status = os.waitpid(proc.pid, os.WUNTRACED)
+        assert os.WIFSTOPPED(status), "the crawl ended before the database could be killed"
         server.kill()
+        os.kill(proc.pid, signal.SIGCONT)
         out, err = proc.communicate(timeout=180)
     finally:
         if proc.poll() is None:

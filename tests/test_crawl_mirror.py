@@ -19,8 +19,7 @@ from tests.crawlutil import (
     originals,
     run_crawl,
 )
-
-SITE = "russianstudiesromania"
+from tests.factories import SITE
 
 
 def article_paths(manifest: dict) -> set[str]:

@@ -194,28 +194,8 @@ def test_failed_go_build_is_reported_with_its_output(monkeypatch, tmp_path: Path
     assert not (tmp_path / "cache" / "ferretdb" / "v1.24.2" / "ferretdb").exists()
 
 
-FAKE_GO = textwrap.dedent(
-    """\
-    #!{python}
-    # Stands in for the Go toolchain: `mod download -json` and `build -o OUT`.
-    import json, os, sys, time
-    log = {log!r}
-    args = sys.argv[1:]
-    if args[:2] == ["mod", "download"]:
-        print(json.dumps({{"Path": "m", "Version": "v1.24.2", "Dir": {src!r}}}))
-    elif args[0] == "build":
-        version = open("build/version/version.txt").read()
-        out = args[args.index("-o") + 1]
-        time.sleep(0.5)
-        with open(out, "w") as fh:
-            fh.write("#!/bin/sh\\necho Version: " + version.strip() + "\\n")
-        os.chmod(out, 0o755)
-        with open(log, "a") as fh:
-            fh.write("build " + version)
-    else:
-        sys.exit("unexpected: " + " ".join(args))
-    """
-)
+# The `go` on PATH: runs tests/scripts/fake_go.py with the build log and module directory.
+FAKE_GO = '#!/bin/sh\nexec "{python}" "{script}" "{log}" "{src}" "$@"\n'
 
 
 def test_build_patches_version_and_builds_once_under_a_lock(monkeypatch, tmp_path) -> None:
@@ -228,7 +208,8 @@ def test_build_patches_version_and_builds_once_under_a_lock(monkeypatch, tmp_pat
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "go"
-    fake.write_text(FAKE_GO.format(python=sys.executable, log=str(log), src=str(src)))
+    fake.write_text(FAKE_GO.format(python=sys.executable, log=str(log), src=str(src),
+                                   script=Path(__file__).parent / "scripts" / "fake_go.py"))
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", str(bin_dir))
     cache = tmp_path / "cache"
@@ -325,21 +306,10 @@ def test_broken_mongod_falls_back_to_ferretdb(monkeypatch, tmp_path: Path, caplo
     assert str(kept) in caplog.text and "mongod: cannot start" in kept.read_text()
 
 
-START_AND_WAIT = textwrap.dedent(
-    """\
-    import sys, time
-    from crawler.storage.server import resolve_server
-    srv = resolve_server(allow_external=False)
-    print(srv.pid, srv.data_dir, flush=True)
-    time.sleep(120)
-    """
-)
-
-
 def start_owner() -> tuple[subprocess.Popen[str], str, str]:
     """A process that starts a server and waits; with the server's pid and data dir."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", START_AND_WAIT],
+        [sys.executable, "-m", "tests.scripts.start_and_wait"],
         cwd=ROOT,
         env=clean_env(),
         stdout=subprocess.PIPE,
@@ -371,18 +341,6 @@ def test_server_dies_with_its_owner(tmp_path: Path) -> None:
         loopback.shutil.rmtree(data_dir, ignore_errors=True)
 
 
-# `newscrawl db ARGS` through the command module (the full CLI imports every subcommand).
-RUN_DB = textwrap.dedent(
-    """\
-    import argparse, sys
-    from crawler.commands import db
-    parser = argparse.ArgumentParser(prog="newscrawl db")
-    db.add_arguments(parser)
-    sys.exit(db.run(parser.parse_args(sys.argv[1:])))
-    """
-)
-
-
 def test_db_is_a_cli_subcommand() -> None:
     from crawler.cli import COMMANDS
 
@@ -391,7 +349,7 @@ def test_db_is_a_cli_subcommand() -> None:
 
 def newscrawl_db(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", RUN_DB, *args],
+        [sys.executable, "-m", "tests.scripts.run_db", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

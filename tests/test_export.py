@@ -8,26 +8,22 @@ from types import GeneratorType
 
 from crawler.cli import main
 from crawler.commands.export import INTERNAL_FIELDS, iter_articles, parse_since
-from crawler.items import ArticleItem
 from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
 from tests.crawlutil import Counts
-
-BASE = "https://russianstudiesromania.eu"
+from tests.factories import article_item
 
 
 def store(db, n: int = 7) -> None:
     ensure_schema(db)
     items = []
     for i in range(n):
-        url = f"{BASE}/2024/05/{i + 1:02d}/article-{i}/"
-        items.append(ArticleItem(
-            url=url, site="russianstudiesromania" if i % 2 == 0 else "other",
-            canonical_url=url, aliases=[url], title=f"Știre {i}, \"quoted\"",
-            authors=["Ana Pop", "Ion Ionescu"], categories=["Politics"],
-            text=f"First paragraph {i}.\n\nSecond, with a comma {i}.",
-            published_at=f"2024-05-{i + 1:02d}T08:00:00Z"))
+        items.append(article_item(
+            f"article-{i}", f"First paragraph {i}.\n\nSecond, with a comma {i}.",
+            day=f"2024-05-{i + 1:02d}", site="russianstudiesromania" if i % 2 == 0 else "other",
+            title=f"Știre {i}, \"quoted\"", authors=["Ana Pop", "Ion Ionescu"],
+            categories=["Politics"], published_at=f"2024-05-{i + 1:02d}T08:00:00Z"))
     ArticleWriter(db, stats=Counts()).write_batch(
         [build_article(it, threshold=0.8) for it in items])
 
@@ -89,3 +85,15 @@ def test_streams_from_a_batched_cursor(mongo_db):
 def test_bad_date_is_a_usage_error(mongo_server, mongo_db, tmp_path):
     code, _ = export(mongo_server, mongo_db, tmp_path, "--since", "last tuesday")
     assert code == 2
+
+
+def test_without_since_exports_every_article(mongo_server, mongo_db, tmp_path):
+    store(mongo_db, 3)
+    undated = article_item("undated", "A body without any date.", site="other")
+    ArticleWriter(mongo_db, stats=Counts()).write_batch([build_article(undated, threshold=0.8)])
+    code, text = export(mongo_server, mongo_db, tmp_path)
+    assert code == 0
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert len(rows) == 4 and rows[0]["published_at"] is None
+    assert {r["published_day"] for r in rows[1:]} == {"2024-05-01", "2024-05-02",
+                                                       "2024-05-03"}

@@ -31,26 +31,26 @@ def _failed(result: ExtractionResult, reason: str) -> None:
 
 @pytest.mark.parametrize("data", [b"", "", None])
 def test_empty_input(data: bytes | str | None) -> None:
-    _failed(extract(data), "empty document")
+    _failed(extract(data), "empty_document")
 
 
 def test_binary_input() -> None:
-    _failed(extract(bytes(range(256)) * 40), "unsupported content type")
+    _failed(extract(bytes(range(256)) * 40), "unsupported_content_type")
 
 
 def test_unsupported_content_type() -> None:
     _failed(extract(ARTICLE.encode(), ExtractOptions(content_type="application/pdf")),
-            "unsupported content type")
+            "unsupported_content_type")
 
 
 def test_too_large() -> None:
     big = ARTICLE.replace("</article>", "<p>" + "x " * (5 * 1024 * 1024) + "</p></article>")
-    _failed(extract(big.encode(), ExtractOptions(max_bytes=5 * 1024 * 1024)), "too large")
+    _failed(extract(big.encode(), ExtractOptions(max_bytes=5 * 1024 * 1024)), "too_large")
 
 
 def test_no_markup_and_whitespace_only() -> None:
     assert extract(b"just some words").ok is False
-    _failed(extract(b"<html><body>   </body></html>"), "empty body")
+    _failed(extract(b"<html><body>   </body></html>"), "empty_body")
 
 
 def test_truncated_page_still_extracts() -> None:
@@ -78,14 +78,14 @@ def test_deeply_nested_page() -> None:
     nested = "<div>" * 20000 + PARAGRAPH + "</div>" * 20000
     result = extract(f"<html><body>{nested}</body></html>".encode())
     assert isinstance(result, ExtractionResult)
-    assert result.ok or result.reason in ("parse error", "empty body", "not an article")
+    assert result.ok or result.reason in ("parse_error", "empty_body", "not_an_article")
 
 
 def test_static_page_is_not_an_article() -> None:
     profile = load_profile("russianstudiesromania")
     result = extract(ARTICLE.encode(), ExtractOptions(
         url="https://russianstudiesromania.eu/about-us/", profile=profile))
-    _failed(result, "not an article")
+    _failed(result, "not_an_article")
     assert result.page_type == "other"
     generic = extract(ARTICLE.encode(), ExtractOptions(url="https://news.example/about-us/"))
     assert generic.page_type == "other" and not generic.ok
@@ -94,7 +94,7 @@ def test_static_page_is_not_an_article() -> None:
 def test_listing_page() -> None:
     listing = ARTICLE.replace("og:type' content='article'", "og:type' content='website'")
     result = extract(listing.encode(), ExtractOptions(url="https://news.example/category/city/"))
-    assert result.page_type == "listing" and result.reason == "not an article"
+    assert result.page_type == "listing" and result.reason == "not_an_article"
 
 
 def test_timeout_guard_in_main_thread() -> None:

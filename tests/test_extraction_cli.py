@@ -14,7 +14,8 @@ from crawler.commands import extract as command
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 SEED = FIXTURES / "russianstudiesromania_seed.html.gz"
 SEED_URL = json.loads((FIXTURES / "russianstudiesromania_seed.json").read_text())["url"]
-REQUIRED = {"source", "text", "title", "authors", "published", "modified", "language",
+REQUIRED = {"source", "text", "title", "authors", "published_at", "published_local",
+            "published_day", "modified_at", "language",
             "categories", "tags", "related"}
 
 
@@ -60,7 +61,7 @@ def test_bad_inputs_give_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixtur
                          "--url", SEED_URL], capsys)
     assert code == 3  # partial failure
     assert [r["ok"] for r in records] == [True, False, False]
-    assert records[1]["reason"] == "empty document"
+    assert records[1]["reason"] == "empty_document"
     assert records[2]["reason"].startswith("unreadable")
     code, _ = run([str(empty)], capsys)
     assert code == 1

@@ -8,7 +8,7 @@ from dataclasses import asdict
 import pytest
 
 from crawler.extraction import ExtractionResult, core
-from crawler.extraction.body import _CJK_CHAR, word_count
+from crawler.wordcount import _CJK_CHAR, word_count
 
 
 def _word_count_reference(text: str) -> int:
@@ -37,7 +37,7 @@ def _result() -> ExtractionResult:
         provenance={"title": "h1"}, text="body", word_count=1, encoding="utf-8")
 
 
-@pytest.mark.parametrize("result", [_result(), ExtractionResult.failed("empty body", "u")])
+@pytest.mark.parametrize("result", [_result(), ExtractionResult.failed("empty_body", "u")])
 def test_to_dict_is_asdict(result: ExtractionResult) -> None:
     data = result.to_dict()
     assert data == asdict(result)

@@ -14,8 +14,8 @@ from crawler.profiles import load_profile
 
 SEED_TEXT_START = "Lukashenko’s first visit to Abkhazia"
 SEED_TEXT_END = "with the aim of attacking Kyiv again."
-FIELDS = ("title", "authors", "published", "categories", "tags", "language", "description",
-          "image")
+FIELDS = ("title", "authors", "published_local", "published_day", "categories", "tags",
+          "language", "description", "image")
 
 
 def fetch(url: str) -> tuple[bytes, str | None]:
@@ -47,14 +47,16 @@ def check_article(server: Any, profile_name: str, article: dict[str, Any]) -> No
     assert result.page_type == "article"
     for name in FIELDS:
         assert getattr(result, name) == article[name], (where, name)
-    # the same instant; the page prints only the published time in its local offset, so a
-    # modified time across a DST change can only be given in the published time's offset
-    assert datetime.fromisoformat(result.modified) == datetime.fromisoformat(article["modified"])
-    assert result.canonical_url == article["url"]
+    assert datetime.fromisoformat(result.published_at) == datetime.fromisoformat(
+        article["published"])
+    assert datetime.fromisoformat(result.modified_at) == datetime.fromisoformat(
+        article["modified"])
+    assert result.page_canonical == article["url"]
     assert result.text == article["body"], where
     assert result.word_count == article["word_count"], where
     assert links(result.related) == links(article["related"]), where
-    assert set(result.provenance) >= {"title", "published", "text", "page_type"}
+    assert set(result.provenance) >= {"title", "published_at", "published_day", "text",
+                                      "page_type"}
 
 
 def test_newspaper_mirror_every_article_every_field(mirror) -> None:
@@ -75,7 +77,7 @@ def test_seed_article(mirror) -> None:
                             "Belarusian Army in the War in Ukraine?")
     assert result.text.startswith(SEED_TEXT_START)
     assert result.text.endswith(SEED_TEXT_END)
-    assert "## Lukashenko convened meetings to discuss military security" in result.markdown
+    assert "## Lukashenko convened meetings to discuss military security" in result.body_markdown
     for noise in ("Image source:", "Latest news", "Must read", "Recommended to you",
                   "You might also like", "More than a year has passed"):
         assert noise not in result.text
@@ -102,3 +104,17 @@ def test_newspaper_non_articles_are_rejected(mirror, kind: str) -> None:
         result = extract(data, ExtractOptions(url=entry["url"], profile=profile,
                                               content_type=content_type))
         assert not result.ok and result.reason, entry
+
+
+def test_publisher_day_on_the_us_site(generic_mirror) -> None:
+    """20:59 New York time is the next UTC day: the day is the page's, and says why."""
+    articles = generic_mirror.manifest["articles"]
+    late = [a for a in articles if "T20:59:00-0" in a["published"]]
+    utc_only = [a for a in articles if a["published_local"].endswith("+00:00")]
+    assert late and len(utc_only) == 1
+    for article, source in ((late[0], "page-offset"), (utc_only[0], "printed-date")):
+        result = run(generic_mirror, "wpgeneric", article["url"])
+        assert result.published_day == article["published_day"]
+        assert result.published_at is not None
+        assert result.published_at[:10] != result.published_day  # the UTC day differs
+        assert result.provenance["published_day"] == source

@@ -9,10 +9,10 @@ import pytest
 
 from crawler.urls import canonicalize
 from newscrawl_dev.mirror.app import MirrorApp
+from tests.factories import MIRROR_BASE
 
 SEED_FILE = (Path(__file__).parents[1] / "devtools" / "newscrawl_dev" / "mirror" / "data"
              / "seed-article.txt")
-BASE = "http://127.0.0.1:8999"
 
 
 def seed_parts() -> dict[str, list[str]]:
@@ -28,14 +28,14 @@ def seed_parts() -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def manifest() -> dict:
-    return MirrorApp("newspaper", 60, 1, BASE).manifest()
+    return MirrorApp("newspaper", 60, 1, MIRROR_BASE).manifest()
 
 
 def test_counts_and_edges_are_consistent(manifest: dict) -> None:
     articles = manifest["articles"]
     urls = [a["url"] for a in articles]
     assert manifest["expected_article_count"] == len(articles) == len(set(urls)) == 60
-    assert all(canonicalize(u) == u and u.startswith(BASE + "/") for u in urls)
+    assert all(canonicalize(u) == u and u.startswith(MIRROR_BASE + "/") for u in urls)
     url_set = set(urls)
     edges = set()
     for a in articles:
@@ -69,8 +69,8 @@ def test_site_shape(manifest: dict) -> None:
         assert published <= datetime.fromisoformat(a["modified"])
         assert a["word_count"] == len(a["body"].split()) > 50
         assert "Image source" not in a["body"] and "\n\n\n" not in a["body"]
-        assert a["tags"] and a["image"]["url"].startswith(BASE)
-    paths = {a["url"][len(BASE):] for a in articles}
+        assert a["tags"] and a["image"]["url"].startswith(MIRROR_BASE)
+    paths = {a["url"][len(MIRROR_BASE):] for a in articles}
     assert "/2021/04/22/mission-statement/" in paths
     assert "/2021/04/19/5-postdoctoral-research-positions-of-12-months/" in paths
     kinds = {lst["kind"] for lst in manifest["listings"]}
@@ -108,15 +108,15 @@ def test_excerpts_of_the_seed_blocks_come_from_the_targets_bodies(manifest: dict
 
 
 def test_two_generators_give_the_same_manifest() -> None:
-    one = MirrorApp("newspaper", 60, 1, BASE).manifest()
-    two = MirrorApp("newspaper", 60, 1, BASE).manifest()
+    one = MirrorApp("newspaper", 60, 1, MIRROR_BASE).manifest()
+    two = MirrorApp("newspaper", 60, 1, MIRROR_BASE).manifest()
     assert one == two
-    assert MirrorApp("generic", 40, 1, BASE).manifest() == MirrorApp("generic", 40, 1,
-                                                                       BASE).manifest()
+    assert MirrorApp("generic", 40, 1, MIRROR_BASE).manifest() == MirrorApp("generic", 40, 1,
+                                                                       MIRROR_BASE).manifest()
 
 
 def test_revision_two_changes_one_article_and_adds_one(manifest: dict) -> None:
-    rev2 = MirrorApp("newspaper", 60, 2, BASE).manifest()
+    rev2 = MirrorApp("newspaper", 60, 2, MIRROR_BASE).manifest()
     changed_url = manifest["changed_in_revision_2"]
     assert rev2["changed_in_revision_2"] == changed_url
     old = {a["url"]: a for a in manifest["articles"]}
@@ -139,7 +139,7 @@ def test_revision_two_changes_one_article_and_adds_one(manifest: dict) -> None:
 
 
 def test_traps_off_leaves_only_articles_and_pages() -> None:
-    clean = MirrorApp("newspaper", 60, 1, BASE, traps=False).manifest()
+    clean = MirrorApp("newspaper", 60, 1, MIRROR_BASE, traps=False).manifest()
     assert clean["trap_urls"] == {} and clean["duplicates"] == []
     assert not any(a["aliases"] or a.get("truncated") for a in clean["articles"])
     assert {n["kind"] for n in clean["non_articles"]} == {"page", "pdf", "image"}

@@ -11,9 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from newscrawl_dev.mirror.app import MirrorApp
+from tests.factories import MIRROR_BASE
 from tests.fixtures_mirror import served_by_cli
-
-BASE = "http://127.0.0.1:8080"
 
 
 def _paths(app: MirrorApp) -> list[str]:
@@ -34,8 +33,8 @@ def _response(app: MirrorApp, method: str, target: str,
 
 @pytest.mark.parametrize("theme", ["newspaper", "generic"])
 def test_prerendered_responses_are_the_rendered_ones(theme: str) -> None:
-    fresh = MirrorApp(theme, 30, 1, BASE, cache_pages=0)
-    ready = MirrorApp(theme, 30, 1, BASE, prerender=True)
+    fresh = MirrorApp(theme, 30, 1, MIRROR_BASE, cache_pages=0)
+    ready = MirrorApp(theme, 30, 1, MIRROR_BASE, prerender=True)
     assert len(ready.pages) == len(ready.site.post_paths) == 30
     assert len(fresh.pages) == 0
     for path in _paths(fresh):
@@ -45,7 +44,7 @@ def test_prerendered_responses_are_the_rendered_ones(theme: str) -> None:
 
 
 def test_conditional_get_on_prerendered_pages() -> None:
-    app = MirrorApp("newspaper", 20, 1, BASE, traps=False, prerender=True)
+    app = MirrorApp("newspaper", 20, 1, MIRROR_BASE, traps=False, prerender=True)
     article = app.manifest()["articles"][2]
     path = urlsplit(article["url"]).path
     status, headers, body = _response(app, "GET", path, {"If-None-Match": article["etag"]})
@@ -58,7 +57,7 @@ def test_conditional_get_on_prerendered_pages() -> None:
 
 
 def test_revision_switch_replaces_the_prerendered_pages() -> None:
-    app = MirrorApp("newspaper", 20, 1, BASE, traps=False, prerender=True)
+    app = MirrorApp("newspaper", 20, 1, MIRROR_BASE, traps=False, prerender=True)
     before = {a["url"]: a for a in app.manifest()["articles"]}
     changed = app.manifest()["changed_in_revision_2"]
     old_pages = app.pages
@@ -78,7 +77,7 @@ def test_revision_switch_replaces_the_prerendered_pages() -> None:
 
 
 def test_page_cache_keeps_the_last_pages_only() -> None:
-    app = MirrorApp("newspaper", 20, 1, BASE, traps=False, cache_pages=3)
+    app = MirrorApp("newspaper", 20, 1, MIRROR_BASE, traps=False, cache_pages=3)
     paths = list(app.site.post_paths)
     first = _response(app, "GET", paths[0])
     for path in paths[:10]:

@@ -5,62 +5,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 import uuid
 from pathlib import Path
 
 import pymongo
 import pytest
 
+from crawler.fingerprint import fingerprint
+from tests.factories import BASE
+
 ROOT = Path(__file__).resolve().parents[1]
-BASE = "https://russianstudiesromania.eu"
 
-CRAWL = textwrap.dedent('''
-    import asyncio, faulthandler, json, os, signal, sys
-
-    faulthandler.dump_traceback_later(90, exit=True)  # a hang fails with stacks, not silence
-
-    from scrapy import Spider
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.project import get_project_settings
-
-    from crawler.items import ArticleItem, RelatedLink
-
-    uri, database, items_path, out_path, kill_pid, kill_after = sys.argv[1:7]
-    ITEMS = json.loads(open(items_path).read())
-
-    class ItemsSpider(Spider):
-        name = "items"
-
-        async def start(self):
-            for i, data in enumerate(ITEMS):
-                if self.crawler.stats.get_value("storage/error"):
-                    return  # closing: a real crawl schedules no more downloads either
-                if int(kill_pid) and i == int(kill_after):
-                    os.kill(int(kill_pid), signal.SIGKILL)
-                data["related"] = [RelatedLink(**r) for r in data.get("related", [])]
-                yield ArticleItem(**data)
-                await asyncio.sleep(float(os.environ.get("ITEM_DELAY", "0")))
-
-        def closed(self, reason):
-            stats = {k: v for k, v in self.crawler.stats.get_stats().items()
-                     if isinstance(v, (int, float, str))}
-            with open(out_path, "w") as f:
-                json.dump({"reason": reason, "stats": stats}, f)
-
-    settings = get_project_settings()
-    settings.setdict({
-        "MONGO_URI": uri, "MONGO_DATABASE": database, "LOG_LEVEL": "INFO",
-        "EXTENSIONS": {}, "DOWNLOADER_MIDDLEWARES": {}, "SPIDER_MIDDLEWARES": {},
-        "NEWSCRAWL_DB_CONNECT_TIMEOUT_MS": 300, "NEWSCRAWL_STORE_FLUSH_INTERVAL": 0.2,
-        "NEWSCRAWL_STORE_BATCH_SIZE": 4, "NEWSCRAWL_STORE_RETRY_TIMES": 2,
-        "NEWSCRAWL_STORE_RETRY_BACKOFF": 0.05, "NEWSCRAWL_MIN_BODY_WORDS": 20,
-        "NEWSCRAWL_CATALOGUE_MEMORY_MAX": int(os.environ.get("MEMORY_MAX", "50000")),
-    }, priority="cmdline")
-    process = CrawlerProcess(settings)
-    process.crawl(ItemsSpider)
-    process.start()
-''')
+CRAWL_SCRIPT = Path(__file__).parent / "scripts" / "crawl_items.py"
 
 
 def words(seed: int, n: int = 200) -> str:
@@ -68,15 +24,17 @@ def words(seed: int, n: int = 200) -> str:
 
 
 def article(slug: str, text: str, **fields) -> dict:
+    """An item as JSON, fingerprinted as the extraction worker does."""
+    fp = fingerprint(text)
     return {"url": f"{BASE}/2024/05/01/{slug}/?utm_source=rss", "site": "russianstudiesromania",
-            "title": slug, "text": text, "published_at": "2024-05-01T10:00:00Z", **fields}
+            "title": slug, "text": text, "published_at": "2024-05-01T10:00:00Z",
+            "content_hash": fp.content_hash, "minhash": list(fp.minhash), **fields}
 
 
 def run_crawl(tmp_path: Path, uri: str, database: str, items: list[dict],
               kill_pid: int = 0, kill_after: int = 0, delay: float = 0.0,
               memory_max: int = 50000) -> dict:
-    script = tmp_path / "crawl.py"
-    script.write_text(CRAWL)
+    script = CRAWL_SCRIPT
     items_path = tmp_path / "items.json"
     items_path.write_text(json.dumps(items))
     out = tmp_path / "out.json"

@@ -15,14 +15,7 @@ from crawler.storage.writer import ArticleWriter
 from crawler.urls import article_id
 from pipelines.dedup import ALIAS, NEAR_DUPLICATE, NEW, SAME, Deduplicator
 from tests.crawlutil import Counts
-
-BASE = "https://russianstudiesromania.eu"
-VOCAB = [f"w{i}" for i in range(3000)]
-
-
-def body(seed: int, words: int = 300) -> str:
-    rng = random.Random(seed)
-    return " ".join(rng.choice(VOCAB) for _ in range(words))
+from tests.factories import BASE, article_item, body
 
 
 def edited(text: str, changes: int, seed: int = 0) -> str:
@@ -35,9 +28,7 @@ def edited(text: str, changes: int, seed: int = 0) -> str:
 
 
 def item(slug: str, text: str) -> ArticleItem:
-    url = f"{BASE}/2024/05/01/{slug}/"
-    return ArticleItem(url=url, site="russianstudiesromania", canonical_url=url, aliases=[url],
-                       title=slug, text=text)
+    return article_item(slug, text, title=slug)
 
 
 def test_fingerprint_ignores_markup_and_case():

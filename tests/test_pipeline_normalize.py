@@ -3,33 +3,36 @@
 from __future__ import annotations
 
 import pytest
-from scrapy.utils.test import get_crawler
 
 from crawler.items import ArticleItem
 from pipelines.normalize import NormalizePipeline
-
-SITE = "https://russianstudiesromania.eu"
+from spiders.site import SiteSpider
+from tests.factories import BASE, project_crawler
 
 
 @pytest.fixture
 def pipeline():
-    crawler = get_crawler()
+    """The pipeline of a crawl of the site's profile: it reads the spider's profile."""
+    crawler = project_crawler()
+    crawler.settings.frozen = False  # a spider configures them before they freeze in a crawl
+    crawler.spider = SiteSpider.from_crawler(crawler, site="russianstudiesromania")
     crawler.stats.open_spider()
-    return NormalizePipeline.from_crawler(crawler)
+    yield NormalizePipeline.from_crawler(crawler)
+    crawler.spider.pool.close()
 
 
 def test_same_site_rel_canonical_wins(pipeline):
     item = ArticleItem(
-        url=f"{SITE}/2024/05/01/slug/amp/?utm_source=tw#top",
-        request_url=f"{SITE}/?p=123",
+        url=f"{BASE}/2024/05/01/slug/amp/?utm_source=tw#top",
+        request_url=f"{BASE}/?p=123",
         site="russianstudiesromania",
         page_canonical="/2024/05/01/slug/",
     )
     pipeline.process_item(item)
-    assert item.canonical_url == f"{SITE}/2024/05/01/slug/"
+    assert item.canonical_url == f"{BASE}/2024/05/01/slug/"
     assert item.aliases[0] == item.canonical_url
-    assert f"{SITE}/2024/05/01/slug/amp/?utm_source=tw#top" in item.aliases
-    assert f"{SITE}/?p=123" in item.aliases
+    assert f"{BASE}/2024/05/01/slug/amp/?utm_source=tw#top" in item.aliases
+    assert f"{BASE}/?p=123" in item.aliases
     assert len(item.aliases) == len(set(item.aliases))
     assert pipeline.stats.get_value("normalize/page_canonical") == 1
 
@@ -37,9 +40,9 @@ def test_same_site_rel_canonical_wins(pipeline):
 def test_mirror_host_keeps_site_canonical(pipeline):
     item = ArticleItem(url="http://127.0.0.1:8080/2024/05/01/slug/",
                        site="russianstudiesromania",
-                       page_canonical=f"{SITE}/2024/05/01/slug/")
+                       page_canonical=f"{BASE}/2024/05/01/slug/")
     pipeline.process_item(item)
-    assert item.canonical_url == f"{SITE}/2024/05/01/slug/"
+    assert item.canonical_url == f"{BASE}/2024/05/01/slug/"
     assert "http://127.0.0.1:8080/2024/05/01/slug/" in item.aliases
 
 

@@ -3,21 +3,19 @@ article exactly once: nothing lost in the writer's buffer, nothing stored twice.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.cli import EXIT_OK
 from tests.crawlutil import REPO, assert_all_found, crawl_command, crawl_env, manifest_articles
+from tests.factories import SITE
 
-SITE = "russianstudiesromania"
-# Slow enough to be caught half-way; small batches so that some articles reach the
-# database before the kill while others are still in flight or in the writer's buffer.
-SLOW = ["-s", "DOWNLOAD_DELAY=0.03", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+# Small batches: some articles reach the database before the kill while others are
+# still in flight or in the writer's buffer.
+SLOW = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
         "-s", "NEWSCRAWL_STORE_BATCH_SIZE=4", "-s", "NEWSCRAWL_STORE_FLUSH_INTERVAL=0.3"]
 
 
@@ -30,23 +28,16 @@ def test_sigkill_and_resume_stores_each_article_once(make_mirror, mongo_db, mong
                 *SLOW]
         articles = mongo_db["articles"]
 
-        proc = subprocess.Popen(crawl_command(*args), env=env, cwd=REPO,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-        stored_at_kill = 0
-        try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and proc.poll() is None:
-                stored_at_kill = articles.count_documents({})
-                if stored_at_kill >= 4:
-                    break
-                time.sleep(0.05)
-            assert proc.poll() is None, "the crawl ended before it could be killed"
-            os.killpg(proc.pid, signal.SIGKILL)  # the crawl and its extraction workers
-        finally:
-            proc.wait(timeout=30)
+        # The crawl kills itself and its workers (SIGKILL) once the 8th item is handed on:
+        # some articles are stored by then, others in flight or in the writer's buffer.
+        killed = subprocess.run(crawl_command(*args, "--no-delay",
+                                              "-s", "FAULT_KILL_AFTER_ITEMS=8"),
+                                env={**env, "SCRAPY_SETTINGS_MODULE": "tests.fault_settings"},
+                                cwd=REPO, capture_output=True, text=True, timeout=240,
+                                start_new_session=True, check=False)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
         stored_at_kill = articles.count_documents({})
-        assert 0 < stored_at_kill < len(expected), stored_at_kill
+        assert stored_at_kill < len(expected), stored_at_kill
         stored_paths = {urlsplit(d["canonical_url"]).path for d in articles.find()}
         hits_before = Counter(mirror.hits)
         assert (tmp_path / "jobs" / "nightly").is_dir()
@@ -68,3 +59,6 @@ def test_sigkill_and_resume_stores_each_article_once(make_mirror, mongo_db, mong
         assert max(per_url.values()) == 1
         assert_all_found(mongo_db, mirror.manifest, SITE)
         assert mongo_db["crawl_runs"].find_one({"_id": killed["_id"]})["status"] == "crashed"
+        run = mongo_db["crawl_runs"].find_one({"status": "finished"})
+        assert run["stats"]["resume/requeued"] >= 1
+        assert "resuming job:" in resumed.stderr

@@ -59,3 +59,33 @@ def test_migrations_run_in_order_once(mongo_db, monkeypatch):
 def test_missing_migration_step_is_an_error(mongo_db):
     with pytest.raises(RuntimeError, match="no migration registered"):
         migrate(mongo_db, SCHEMA_VERSION + 5)
+
+
+def test_version_2_migration_backfills_published_local_and_the_day_s_source(mongo_db):
+    from datetime import UTC, datetime
+
+    migrate(mongo_db, 1)
+    mongo_db.articles.insert_many([
+        {"_id": "a", "canonical_url": "https://x.example/a/", "schema_version": 1,
+         "published_at": datetime(2019, 1, 14, 1, 59, tzinfo=UTC),
+         "published_day": "2019-01-14", "provenance": {"title": "h1"}},
+        {"_id": "b", "canonical_url": "https://x.example/b/", "schema_version": 1,
+         "published_at": datetime(2019, 1, 13, 10, 0, tzinfo=UTC)},
+        {"_id": "c", "canonical_url": "https://x.example/c/", "schema_version": 1,
+         "published_at": None, "published_day": None},
+        {"_id": "d", "canonical_url": "https://x.example/d/", "schema_version": 2,
+         "published_at": datetime(2019, 1, 14, 1, 59, tzinfo=UTC),
+         "published_local": "2019-01-13T20:59:00-05:00", "published_day": "2019-01-13",
+         "provenance": {"published_day": "page-offset"}},
+    ])
+    assert migrate(mongo_db) == [2]
+    docs = {d["_id"]: d for d in mongo_db.articles.find()}
+    assert docs["a"]["published_local"] is None and docs["a"]["published_day"] == "2019-01-14"
+    assert docs["a"]["provenance"] == {"title": "h1", "published_day": "utc"}
+    assert docs["b"]["published_day"] == "2019-01-13"
+    assert docs["b"]["provenance"] == {"published_day": "utc"}
+    assert docs["c"]["published_local"] is None and "provenance" not in docs["c"]
+    assert docs["d"]["published_day"] == "2019-01-13"  # already version 2: untouched
+    assert docs["d"]["provenance"] == {"published_day": "page-offset"}
+    indexes.MIGRATIONS[2](mongo_db)  # idempotent when re-run after a crash
+    assert {d["_id"]: d for d in mongo_db.articles.find()} == docs

@@ -6,24 +6,19 @@ import logging
 import socket
 
 import pytest
-from scrapy.utils.test import get_crawler
 
-from crawler.items import ArticleItem
 from crawler.storage.client import DatabaseUnavailable, connect
 from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
 from pipelines.store import StorePipeline
 from tests.crawlutil import Counts
-
-BASE = "https://russianstudiesromania.eu"
+from tests.factories import article_item, project_crawler
 
 
 def doc(i: int) -> dict:
-    url = f"{BASE}/2024/05/{i:02d}/article-{i}/"
     text = " ".join(f"w{i}x{j}" for j in range(60))
-    item = ArticleItem(url=url, site="russianstudiesromania", canonical_url=url, aliases=[url],
-                       title=f"Article {i}", text=text)
+    item = article_item(f"article-{i}", text, day=f"2024-05-{i:02d}", title=f"Article {i}")
     return build_article(item, threshold=0.8)
 
 
@@ -35,8 +30,7 @@ def free_port() -> int:
 
 def test_open_spider_refuses_unreachable_database_with_redacted_uri():
     uri = f"mongodb://crawler:s3cret-pw@127.0.0.1:{free_port()}/news"
-    crawler = get_crawler(settings_dict={"MONGO_URI": uri,
-                                         "NEWSCRAWL_DB_CONNECT_TIMEOUT_MS": 300})
+    crawler = project_crawler(MONGO_URI=uri, NEWSCRAWL_DB_CONNECT_TIMEOUT_MS=300)
     pipeline = StorePipeline.from_crawler(crawler)
     with pytest.raises(DatabaseUnavailable) as info:
         pipeline.open_storage()

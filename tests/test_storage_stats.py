@@ -7,13 +7,12 @@ from datetime import UTC, datetime
 
 from crawler.cli import main
 from crawler.commands.stats import collect
-from crawler.items import ArticleItem, RelatedLink
+from crawler.items import RelatedLink
 from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
 from tests.crawlutil import Counts
-
-BASE = "https://russianstudiesromania.eu"
+from tests.factories import BASE, article_item
 
 
 def store(db) -> None:
@@ -22,10 +21,8 @@ def store(db) -> None:
              ("c", "2024-05-02", ["Politics", "Energy"], []), ("d", "2024-05-02", ["Politics"], [])]
     docs = []
     for slug, day, cats, links in specs:
-        url = f"{BASE}/{day.replace('-', '/')}/{slug}/"
-        item = ArticleItem(
-            url=url, site="russianstudiesromania", canonical_url=url, aliases=[url],
-            title=slug.upper(), text=f"body of {slug} " * 30, categories=cats,
+        item = article_item(
+            slug, f"body of {slug} " * 30, day=day, title=slug.upper(), categories=cats,
             published_at=f"{day}T10:00:00Z",
             duplicate_of="0" * 40 if slug == "d" else None,
             related=[RelatedLink(url=f"{BASE}/2024/05/0{1 if t != 'c' else 2}/{t}/", text=t,

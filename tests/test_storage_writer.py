@@ -12,8 +12,8 @@ from crawler.storage.models import build_article, link_id
 from crawler.storage.writer import ArticleWriter
 from crawler.urls import article_id
 from tests.crawlutil import Counts
+from tests.factories import BASE, article_item
 
-BASE = "https://russianstudiesromania.eu"
 WORDS = ["russia", "romania", "policy", "energy", "moscow", "bucharest", "sanctions", "trade",
          "history", "culture", "grain", "gas", "border", "treaty", "army", "election"]
 
@@ -24,12 +24,8 @@ def body(seed: int, words: int = 120) -> str:
 
 
 def make_item(slug: str, seed: int = 0, **fields) -> ArticleItem:
-    url = f"{BASE}/2024/05/01/{slug}/"
-    fields.setdefault("text", body(seed))
-    fields.setdefault("title", slug.title())
-    item = ArticleItem(url=url, site="russianstudiesromania", canonical_url=url,
-                       aliases=[url], published_at="2024-05-01T09:30:00+03:00", **fields)
-    return item
+    fields.setdefault("published_at", "2024-05-01T09:30:00+03:00")
+    return article_item(slug, fields.pop("text", None) or body(seed), **fields)
 
 
 def doc(item: ArticleItem) -> dict:

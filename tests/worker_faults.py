@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any
 
+from crawler.extraction.options import ExtractOptions
+from crawler.extraction.result import ExtractionResult
 from crawler.workers import extract_page as real_extract_page
 
 EXTRACT_WITH_FAULTS = "tests.worker_faults.extract_page"
@@ -15,9 +16,9 @@ HANG = b"<!--newscrawl-test-fault:hang-->"
 CRASH = b"<!--newscrawl-test-fault:crash-->"
 
 
-def extract_page(body: bytes, url: str, *args: Any) -> dict[str, Any]:
+def extract_page(body: bytes, options: ExtractOptions) -> ExtractionResult:
     if body.startswith(HANG):
         time.sleep(3600)
     if body.startswith(CRASH):
         os._exit(17)
-    return real_extract_page(body, url, *args)
+    return real_extract_page(body, options)

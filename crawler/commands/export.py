@@ -21,16 +21,18 @@ DATE_FIELDS = ("published_at", "updated_at", "first_seen", "last_seen")
 # Fingerprint internals, left out unless --all-fields.
 INTERNAL_FIELDS = ("minhash", "minhash_bands")
 CSV_FIELDS = (
-    "_id", "canonical_url", "site", "title", "authors", "published_at", "modified_at",
+    "_id", "canonical_url", "site", "title", "authors", "published_at", "published_local",
+    "published_day", "modified_at",
     "language", "categories", "tags", "word_count", "duplicate_of", "first_seen", "last_seen",
     "updated_at", "fetch_count", "description", "text",
 )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--since", required=True, metavar="DATE",
+    parser.add_argument("--since", metavar="DATE",
                         help="only articles whose --date-field is on or after DATE "
-                        "(ISO 8601, e.g. 2024-05-01 or 2024-05-01T12:00:00Z; UTC if no zone)")
+                        "(ISO 8601, e.g. 2024-05-01 or 2024-05-01T12:00:00Z; UTC if no zone);"
+                        " without it, every article")
     parser.add_argument("--date-field", choices=DATE_FIELDS, default="published_at",
                         help="which date --since applies to (default: published_at; "
                         "updated_at gives new or changed articles)")
@@ -71,15 +73,15 @@ def to_jsonable(value: Any) -> Any:
     return str(value)
 
 
-def query(since: datetime, date_field: str = "published_at",
+def query(since: datetime | None, date_field: str = "published_at",
           site: str | None = None) -> dict[str, Any]:
-    filt: dict[str, Any] = {date_field: {"$gte": since}}
+    filt: dict[str, Any] = {date_field: {"$gte": since}} if since is not None else {}
     if site:
         filt["site"] = site
     return filt
 
 
-def iter_articles(db: Any, since: datetime, *, date_field: str = "published_at",
+def iter_articles(db: Any, since: datetime | None, *, date_field: str = "published_at",
                   site: str | None = None, all_fields: bool = False,
                   batch_size: int = 500) -> Iterator[dict[str, Any]]:
     """Stored articles, oldest first, one at a time from a batched cursor."""
@@ -126,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     from crawler.storage.client import DatabaseUnavailable, connect
 
     try:
-        since = parse_since(args.since)
+        since = parse_since(args.since) if args.since else None
     except ValueError:
         print(f"newscrawl export: --since {args.since!r} is not an ISO 8601 date",
               file=sys.stderr)

@@ -18,6 +18,12 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 # Hard bound on a decompressed sitemap, whatever its compressed size (gzip bombs).
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+# A document type declaration is looked for in this many leading bytes (it precedes the root).
+DTD_WINDOW = 64 * 1024
+
+
+class SitemapRejected(ValueError):
+    """A sitemap refused unparsed: over the size bound, or declaring a DTD."""
 
 
 @dataclass(frozen=True)
@@ -56,15 +62,24 @@ def decompress(body: bytes) -> bytes:
     with gzip.GzipFile(fileobj=io.BytesIO(body)) as f:
         data = f.read(MAX_SITEMAP_BYTES + 1)
     if len(data) > MAX_SITEMAP_BYTES:
-        raise ValueError("decompressed sitemap exceeds the size limit")
+        raise SitemapRejected(f"gzip bomb: it inflates past {MAX_SITEMAP_BYTES >> 20} MB")
     return data
 
 
 def parse_sitemap(body: bytes) -> Iterator[SitemapEntry]:
-    """Entries of a sitemap index or urlset (empty for anything that is not a sitemap)."""
+    """Entries of a sitemap index or urlset (empty for anything that is not a sitemap).
+
+    Raises :class:`SitemapRejected` for a gzip bomb, and for a sitemap that declares a DTD:
+    sitemaps have no use for one, and its entities are how XML bombs (entity expansion)
+    and XXE (an entity reading a local file) work.  lxml would not expand them either.
+    """
     body = decompress(body)
     if not body.strip():
         return
+    head = body[:DTD_WINDOW]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise SitemapRejected("it declares a DTD (entity expansion or external entities: "
+                              "XML bomb or XXE)")
     try:
         sitemap = NewsSitemap(body)
     except Exception:

@@ -128,11 +128,11 @@ class RunRecord:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         s = crawler.settings
-        self.run_id = s.get("NEWSCRAWL_RUN_ID") or new_run_id(s.get("NEWSCRAWL_SITE", ""))
+        # Named after the spider's site (a profile's ``name``, never its path) once it opens.
+        self.run_id: str = s.get("NEWSCRAWL_RUN_ID")
         self.client: Any = None
         self.db: Database | None = None
         self._cpu_at_open = 0.0
-        crawler.stats.set_value("run/id", self.run_id)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecord:
@@ -144,6 +144,9 @@ class RunRecord:
         return ext
 
     async def spider_opened(self, spider: Spider) -> None:
+        if not self.run_id:
+            self.run_id = new_run_id(getattr(spider, "site_name", "") or spider.name)
+        self.crawler.stats.set_value("run/id", self.run_id)
         self._cpu_at_open = process_cpu_seconds()
         await asyncio.to_thread(self._open, spider)
 
@@ -156,12 +159,12 @@ class RunRecord:
             s = self.crawler.settings
             self.db[COLLECTION].insert_one({
                 "_id": self.run_id,
-                "site": getattr(spider, "site_name", "") or s.get("NEWSCRAWL_SITE", ""),
+                "site": getattr(spider, "site_name", "") or spider.name,
                 "spider": spider.name,
                 "arguments": mongo_safe(s.getdict("NEWSCRAWL_RUN_ARGS")
                                         or getattr(spider, "arguments", {})),
                 "base_url": getattr(spider, "base_url", ""),
-                "job": s.get("JOBDIR") or None,
+                "job": s.get("NEWSCRAWL_JOB") or None,
                 "started_at": datetime.now(UTC),
                 "status": "running", "pid": os.getpid(), "host": socket.gethostname(),
             })

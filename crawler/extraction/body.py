@@ -31,24 +31,10 @@ from lxml.html import HtmlElement
 from crawler.extraction import selectors as sel
 from crawler.extraction.overlap import overlap
 from crawler.extraction.titles import clean_space, title_key
+from crawler.wordcount import word_count
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _WORD = re.compile(r"\w+")
-# Scripts written without spaces count one word per character.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_CHAR = re.compile(rf"[{_CJK}]")
-
-
-def word_count(text: str) -> int:
-    """Whitespace-separated words; in scripts written without spaces, one per character."""
-    if not _CJK_CHAR.search(text):
-        return len(text.split())
-    count = 0
-    for token in text.split():
-        cjk = len(_CJK_CHAR.findall(token))
-        count += cjk + (1 if not cjk or _CJK_CHAR.sub("", token).strip() else 0)
-    return count
-
 
 @dataclass
 class Body:

@@ -20,7 +20,7 @@ from crawler.extraction.decode import decode
 from crawler.extraction.jsonld import LinkedData
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.options import ExtractOptions
-from crawler.extraction.pagetype import page_type
+from crawler.extraction.pagetype import ARTICLE_TYPES_SOURCE, page_type
 from crawler.extraction.related import related_links
 from crawler.extraction.result import ExtractionResult
 from crawler.extraction.timelimit import ExtractionTimeout, time_limit
@@ -44,25 +44,25 @@ def extract(data: bytes | str | None, options: ExtractOptions | None = None) -> 
         return ExtractionResult.failed("timeout", opts.url)
     except (RecursionError, MemoryError, etree.LxmlError, ValueError) as exc:
         logger.debug("extraction failed for %s: %r", opts.url, exc)
-        return ExtractionResult.failed("parse error", opts.url)
+        return ExtractionResult.failed("parse_error", opts.url)
     except Exception:
         logger.exception("unexpected extraction error for %s", opts.url)
-        return ExtractionResult.failed("parse error", opts.url)
+        return ExtractionResult.failed("parse_error", opts.url)
 
 
 def _check_input(data: bytes | str | None, opts: ExtractOptions) -> str | None:
     if data is None or len(data) == 0:
-        return "empty document"
+        return "empty_document"
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "replace"))
     if opts.max_bytes and size > opts.max_bytes:
-        return "too large"
+        return "too_large"
     if opts.content_type and not _HTML_TYPES.match(opts.content_type):
-        return "unsupported content type"
+        return "unsupported_content_type"
     if isinstance(data, bytes):
         head = data[:4096]
         utf16 = head[:2] in (b"\xff\xfe", b"\xfe\xff")
         if not utf16 and len(_BINARY.findall(head)) > max(8, len(head) // 100):
-            return "unsupported content type"
+            return "unsupported_content_type"
     return None
 
 
@@ -94,7 +94,7 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
     text, encoding = decode(data, opts.content_type)
     tree = _parse(text)
     if tree is None or not any(t.strip() for t in tree.itertext()):
-        return ExtractionResult.failed("empty body" if tree is not None else "parse error",
+        return ExtractionResult.failed("empty_body" if tree is not None else "parse_error",
                                        opts.url, encoding=encoding)
     url = opts.url
     if not url:
@@ -123,19 +123,19 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
     provenance["page_type"] = kind_source
 
     result = ExtractionResult(url=url, page_type=kind, encoding=encoding, **meta)
+    reason = None
     if kind != "article":
+        reason = "article_type" if kind_source == ARTICLE_TYPES_SOURCE else "not_an_article"
+    elif words < opts.min_words:
+        reason = "empty_body"
+    if reason:
         return ExtractionResult.failed(
-            "not an article", url, page_type=kind, title=result.title,
-            canonical_url=result.canonical_url, encoding=encoding,
-            provenance={"page_type": kind_source})
-    if words < opts.min_words:
-        return ExtractionResult.failed(
-            "empty body", url, page_type=kind, title=result.title,
-            canonical_url=result.canonical_url, encoding=encoding,
+            reason, url, page_type=kind, title=result.title,
+            page_canonical=result.page_canonical, encoding=encoding,
             provenance={"page_type": kind_source})
     _fill_body(result, body, words)
     if opts.with_related:
-        result.related = related_links(tree, url, result.canonical_url, profile, body.elements)
+        result.related = related_links(tree, url, result.page_canonical, profile, body.elements)
     result.provenance = provenance
     result.ok = True
     return result
@@ -143,5 +143,5 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
 
 def _fill_body(result: ExtractionResult, body: Body, words: int) -> None:
     result.text = body.text
-    result.markdown = body.markdown
+    result.body_markdown = body.markdown
     result.word_count = words

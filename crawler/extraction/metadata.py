@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -17,11 +16,9 @@ from lxml.html import HtmlElement
 
 from crawler.extraction import selectors as sel
 from crawler.extraction.authors import extract_authors
+from crawler.extraction.dates import publication_dates
 from crawler.extraction.jsonld import LinkedData, text_of, types_of
 from crawler.extraction.titles import choose_title, clean_space
-
-_TZ_COMPACT = re.compile(r"([+-]\d{2})(\d{2})$")
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class MetaTags:
@@ -49,63 +46,6 @@ class MetaTags:
             if self.values.get(key):
                 return list(self.values[key]), f"meta:{key}"
         return [], None
-
-
-# --- dates -----------------------------------------------------------------------------------
-
-def normalize_date(value: Any) -> str | None:
-    """ISO 8601 (with the page's UTC offset when it gives one), or None if unparseable."""
-    if not isinstance(value, str):
-        value = text_of(value)
-    if not value:
-        return None
-    text = value.strip().replace("Z", "+00:00").replace(" ", "T", 1)
-    text = _TZ_COMPACT.sub(r"\1:\2", text)
-    if _DATE_ONLY.match(text):
-        return text
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        parsed = _parse_loose(value)
-        if parsed is None:
-            return None
-    return parsed.isoformat()
-
-
-def _parse_loose(value: str) -> datetime | None:
-    from email.utils import parsedate_to_datetime
-
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        pass
-    m = re.match(r"^\s*(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)", value)
-    if m:
-        try:
-            return datetime.fromisoformat(f"{m[1]}T{m[2]}")
-        except ValueError:
-            return None
-    return None
-
-
-def _time_element(tree: HtmlElement) -> str | None:
-    for el in sel.TIME_DATETIME(tree):
-        if el.get("itemprop") == "dateModified" or "updated" in (el.get("class") or ""):
-            continue
-        value = normalize_date(el.get("datetime"))
-        if value:
-            return value
-    return None
-
-
-def _htmldate(tree: HtmlElement, url: str, original: bool) -> str | None:
-    from htmldate import find_date
-
-    try:
-        return find_date(tree, url=url or None, original_date=original,
-                         extensive_search=True, outputformat="%Y-%m-%d")
-    except Exception:
-        return None
 
 
 # --- the whole record ------------------------------------------------------------------------
@@ -159,26 +99,10 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     put("authors", authors, src)
 
     # dates
-    published, src = normalize_date(ld.get("datePublished") or ld.get("dateCreated")), "json-ld"
-    if not published:
-        raw, src = meta.first(sel.META_PUBLISHED)
-        published = normalize_date(raw)
-    if not published:
-        published, src = _time_element(tree), "time"
-    if not published:
-        published, src = _htmldate(tree, url, original=True), "htmldate"
-    times = _TimeValues(tree)
-    published = _local_spelling(published, times, [normalize_date(v) for v in
-                                                    meta.values.get("article:published_time", [])])
-    put("published", published, src)
-    modified, src = normalize_date(ld.get("dateModified")), "json-ld"
-    if not modified:
-        raw, src = meta.first(sel.META_MODIFIED)
-        modified = normalize_date(raw)
-    modified = _local_spelling(modified, times, [normalize_date(v) for v in
-                                                  meta.values.get("article:modified_time", [])])
-    modified = _same_offset(modified, published)
-    put("modified", modified, src)
+    dates = publication_dates(tree, url, ld, meta.values)
+    for name in ("published_at", "published_local", "published_day", "modified_at"):
+        out[name] = getattr(dates, name)
+    prov.update(dates.provenance)
 
     # language
     langs = sel.HTML_LANG(tree)
@@ -190,16 +114,8 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     put("language", _lang(language), src)
 
     # categories and tags
-    section = ld.get("articleSection")
-    categories = [s for s in (section if isinstance(section, list) else [section])
-                  if isinstance(s, str) and s.strip()]
-    src = "json-ld"
-    if not categories:
-        categories, src = meta.all(sel.META_SECTION)
-    if not categories:
-        categories = [clean_space(a.text_content()) for a in sel.CATEGORY_LINKS(tree)]
-        src = "links"
-    put("categories", _unique(categories), src)
+    categories, src = _categories(tree, url, ld, meta)
+    put("categories", categories, src)
     keywords = ld.get("keywords")
     tags = (keywords if isinstance(keywords, list)
             else [k for k in re.split(r"\s*,\s*", keywords)] if isinstance(keywords, str) else [])
@@ -227,7 +143,7 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     if not canonical:
         og, src = meta.first(sel.META_URL)
         canonical = [og] if og else []
-    put("canonical_url", urljoin(url, canonical[0]) if canonical else None, src)
+    put("page_canonical", urljoin(url, canonical[0]) if canonical else None, src)
 
     out["og_type"] = (meta.first(sel.META_OG_TYPE)[0] or "").lower()
     out["provenance"] = prov
@@ -257,52 +173,52 @@ def _image_caption(tree: HtmlElement, page_url: str, image_url: str) -> str | No
     return None
 
 
-def _same_offset(value: str | None, reference: str | None) -> str | None:
-    """A UTC ``value`` shown in the site's own offset, as ``reference`` (published) has it."""
-    try:
-        when = datetime.fromisoformat(value) if value else None
-        ref = datetime.fromisoformat(reference) if reference else None
-    except ValueError:
-        return value
-    if when is None or ref is None or when.tzinfo is None or when.utcoffset() or not (
-            ref.tzinfo and ref.utcoffset()):
-        return value
-    return when.astimezone(ref.tzinfo).isoformat()
+def _categories(tree: HtmlElement, url: str, ld: LinkedData, meta: MetaTags
+                ) -> tuple[list[str], str | None]:
+    """Sections: what the reader sees (category links, breadcrumbs) wins over structured data.
+
+    Category links win when they name other sections than the structured data; a
+    breadcrumb trail (which also names parent sections) when it lacks a structured one.
+
+    A JSON-LD ``articleSection`` or meta section that joins several sections in one string
+    (``"Business,Technology"``) is split.
+    """
+    section = ld.get("articleSection")
+    structured = _split_sections(section if isinstance(section, list) else [section])
+    src: str | None = "json-ld"
+    if not structured:
+        raw, src = meta.all(sel.META_SECTION)
+        structured = _split_sections(raw)
+    known = {s.lower() for s in structured}
+    visible = _unique(a.text_content() for a in sel.CATEGORY_LINKS(tree))
+    if visible and {v.lower() for v in visible} != known:
+        return visible, "links"
+    if not visible:
+        # A trail also names the parent sections: it disagrees only when it lacks one.
+        trail = _breadcrumb_sections(tree, url)
+        if trail and not (known and known <= {t.lower() for t in trail}):
+            return trail, "breadcrumbs"
+    return structured, src if structured else None
 
 
-class _TimeValues:
-    """The page's normalised ``<time datetime>`` values, read once when first needed."""
-
-    def __init__(self, tree: HtmlElement) -> None:
-        self.tree = tree
-        self._values: list[str | None] | None = None
-
-    def __call__(self) -> list[str | None]:
-        if self._values is None:
-            self._values = [normalize_date(el.get("datetime"))
-                            for el in sel.TIME_DATETIME(self.tree)]
-        return self._values
+_SECTION_SEPARATORS = re.compile(r"\s*[,;|]\s*")
 
 
-def _local_spelling(value: str | None, times: _TimeValues,
-                    others: list[str | None]) -> str | None:
-    """The same instant as the page writes it with its own UTC offset, if it does somewhere."""
-    if not value:
-        return value
-    try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if instant.tzinfo is None or instant.utcoffset():
-        return value
-    for other in [*others, *times()]:
-        try:
-            parsed = datetime.fromisoformat(other) if other else None
-        except ValueError:
+def _split_sections(values: list[Any]) -> list[str]:
+    return _unique(part for v in values if isinstance(v, str)
+                   for part in _SECTION_SEPARATORS.split(v))
+
+
+def _breadcrumb_sections(tree: HtmlElement, url: str) -> list[str]:
+    """The inner links of a breadcrumb trail: not the home page, not the article itself."""
+    page = urlsplit(url)
+    names = []
+    for a in sel.BREADCRUMB_LINKS(tree):
+        target = urlsplit(urljoin(url, (a.get("href") or "").strip()))
+        if target.path in ("", "/") or (target.netloc, target.path) == (page.netloc, page.path):
             continue
-        if parsed and parsed.tzinfo and parsed.utcoffset() and parsed == instant:
-            return other
-    return value
+        names.append(a.text_content())
+    return _unique(names)
 
 
 def _unique(values: Any) -> list[str]:

@@ -8,6 +8,9 @@ from crawler.extraction import selectors as sel
 from crawler.extraction.jsonld import LinkedData
 from crawler.profiles import SiteProfile
 
+# The page type's source when the profile's ``article_types`` rule it out.
+ARTICLE_TYPES_SOURCE = "profile:article_types"
+
 
 def page_type(url: str, profile: SiteProfile | None, ld: LinkedData, og_type: str,
               body_words: int, min_words: int, body_class: str = "") -> tuple[str, str]:
@@ -15,6 +18,10 @@ def page_type(url: str, profile: SiteProfile | None, ld: LinkedData, og_type: st
     path = urlsplit(url).path or "/"
     if profile is not None and url:
         if profile.is_article_url(url):
+            if og_type and profile.article_types and og_type not in {
+                    t.lower() for t in profile.article_types}:
+                # a static page (about, privacy) sharing the article URL shape
+                return "other", ARTICLE_TYPES_SOURCE
             return "article", "profile:article_url"
         if profile.is_listing_url(url):
             return "listing", "profile:listing_url"

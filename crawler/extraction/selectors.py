@@ -24,6 +24,15 @@ HEADLINE_H2 = XPath('(//article//header//h2 | //article//h2[contains(@class, "ti
                     ' or contains(@class, "headline")])[not(ancestor::a or ancestor::nav'
                     ' or ancestor::aside or ancestor::footer)]')
 TIME_DATETIME = XPath("//time[@datetime]")
+# Dates printed for readers: time elements and date/byline lines outside navigation, sidebars,
+# footers and comments, modification dates left out (read in page order).
+PRINTED_DATES = XPath(
+    '//*[self::time or @itemprop="datePublished" or contains(@class, "date")'
+    ' or contains(@class, "posted-on") or contains(@class, "published")'
+    ' or contains(@class, "byline")][not(@itemprop="dateModified")'
+    ' and not(contains(@class, "modified"))'
+    ' and not(ancestor::nav or ancestor::aside or ancestor::footer'
+    ' or ancestor::*[contains(@class, "comment")])]')
 
 # Meta names/properties in trust order for each field (lower-cased keys).
 META_TITLE = ("og:title", "twitter:title", "dc.title", "sailthru.title", "parsely-title")
@@ -63,9 +72,19 @@ NEAR_HEADLINE_AUTHOR = XPath(
                   for w in ("img", "image", "avatar", "photo", "bio", "desc", "social",
                             "follow", "about"))
     + ")]")
+# The article's own category links, as a reader sees them (an article's footer holds them
+# in WordPress themes; the page's footer, navigation and sidebars do not).
 CATEGORY_LINKS = XPath(
-    '//a[contains(concat(" ", @rel, " "), " category ")]'
-    ' | //*[contains(@class, "tdb-category") or contains(@class, "td-category")]//a')
+    '(//a[contains(concat(" ", @rel, " "), " category ")'
+    ' or contains(concat(" ", normalize-space(@class), " "), " tdb-entry-category ")]'
+    ' | //*[contains(concat(" ", normalize-space(@class), " "), " tdb-category ")'
+    ' or contains(concat(" ", normalize-space(@class), " "), " td-category ")]//a)'
+    '[not(ancestor::nav or ancestor::aside or ancestor::footer[not(ancestor::article)])]')
+# Breadcrumb trails (Home > Section > Article): their inner links name the sections.
+BREADCRUMB_LINKS = XPath(
+    '//*[contains(translate(@class, "BREADCRUMB", "breadcrumb"), "breadcrumb")'
+    ' or translate(@aria-label, "BREADCRUMB", "breadcrumb")="breadcrumb"'
+    ' or translate(@aria-label, "BREADCRUMBS", "breadcrumbs")="breadcrumbs"]//a[@href]')
 TAG_LINKS = XPath('//a[@rel="tag" and not(contains(@rel, "category"))]'
                   ' | //*[contains(@class, "tdb-tags") or contains(@class, "td-tags")]//a'
                   ' | //*[contains(@class, "post-tags") or contains(@class, "entry-tags")]//a')

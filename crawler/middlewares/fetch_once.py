@@ -9,6 +9,7 @@ the request is dropped.  The stored check asks the crawl's catalogue through the
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -18,6 +19,8 @@ from crawler.urls import canonicalize
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
 
 
 class ArticleDedupMiddleware:
@@ -43,6 +46,11 @@ class ArticleDedupMiddleware:
         stats = self.crawler.stats
         if not frontier.claim(canonical):
             stats.inc_value("frontier/duplicate")
+            chain = request.meta.get("redirect_urls")
+            if chain:
+                stats.inc_value("frontier/redirect_to_fetched")
+                logger.info("redirect loop or alias: %s redirects to %s, already fetched in "
+                            "this run; dropped", chain[-1], request.url)
             raise IgnoreRequest(f"already fetched in this run: {canonical}")
         if (kind == "article" and not request.meta.get("nc_conditional")
                 and await spider.is_stored(canonical)):

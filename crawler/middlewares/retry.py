@@ -10,6 +10,7 @@ so the site's concurrency slot stays taken: the polite thing under 429/503.
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -35,6 +38,17 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
     if when is None:
         return None
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def describe(exc: Exception) -> str:
+    """An exception as a log line shows it: Twisted's ResponseFailed names its causes."""
+    reasons = getattr(exc, "reasons", None)
+    if reasons:
+        inner = ", ".join(f"{r.type.__name__}: {r.getErrorMessage()}" for r in reasons)
+        return f"{type(exc).__name__} ({inner})"
+    if type(exc).__name__ == "ResponseDataLossError":  # Scrapy gives it no message
+        return f"{type(exc).__name__} (the body ended short of its length)"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -58,14 +72,21 @@ class BackoffRetryMiddleware(RetryMiddleware):
                                ) -> Request | Response:
         result = super().process_response(request, response)
         if result is not response:
-            await self._wait(self.delay_for(request, response))
+            delay = self.delay_for(request, response)
+            advised = b" (Retry-After)" if response.headers.get(b"Retry-After") else b""
+            logger.info("HTTP %d on %s: retry %d in %.1fs%s", response.status, request.url,
+                        request.meta.get("retry_times", 0) + 1, delay, advised.decode())
+            await self._wait(delay)
         return result
 
     async def process_exception(self, request: Request, exception: Exception
                                 ) -> Request | Response | None:
         result = super().process_exception(request, exception)
         if result is not None:
-            await self._wait(self.delay_for(request, None))
+            delay = self.delay_for(request, None)
+            logger.info("%s on %s: retry %d in %.1fs", describe(exception), request.url,
+                        request.meta.get("retry_times", 0) + 1, delay)
+            await self._wait(delay)
         return result
 
     async def _wait(self, seconds: float) -> None:

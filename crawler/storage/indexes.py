@@ -21,7 +21,7 @@ from crawler.storage.client import capabilities
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 ARTICLES = "articles"
 LINKS = "links"
@@ -85,8 +85,33 @@ def _initial(db: Database) -> None:
 
 
 @migration(2)
+def _publisher_day(db: Database) -> None:
+    """Version 2: ``published_local`` and the publisher's ``published_day``.
+
+    Stored documents kept only the UTC instant, so their page offset is unknown: they get
+    ``published_local: null``, and their ``published_day`` stays the UTC day with
+    ``provenance.published_day = "utc"`` (filled in from ``published_at`` where missing).
+    The next fetch of a page that changed re-extracts it with the page's own day.
+    Idempotent: documents that already have ``published_local`` are left alone.
+    """
+    articles = db[ARTICLES]
+    todo = {"published_local": {"$exists": False}}
+    for doc in articles.find(todo, {"published_at": 1, "published_day": 1},
+                             batch_size=1000):
+        published = doc.get("published_at")
+        update: dict[str, object] = {"published_local": None}
+        if published is not None:
+            if published.tzinfo is None:
+                published = published.replace(tzinfo=UTC)
+            update["published_day"] = doc.get("published_day") or (
+                published.astimezone(UTC).strftime("%Y-%m-%d"))
+            update["provenance.published_day"] = "utc"
+        articles.update_one({"_id": doc["_id"]}, {"$set": update})
+
+
+@migration(3)
 def _catalogue(db: Database) -> None:
-    """Version 2 adds the crawl catalogue (``catalogue``, ``link_targets``): an entry per
+    """Version 3 adds the crawl catalogue (``catalogue``, ``link_targets``): an entry per
     stored article and per target URL with pending edges, built from what is stored.
     Idempotent (upserts by ``_id``), batch-wise."""
     from crawler.storage.bulk import Op, bulk

@@ -11,10 +11,11 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from crawler.fingerprint import band_keys, fingerprint
+from crawler.fingerprint import band_keys
 from crawler.items import ArticleItem
 from crawler.storage.indexes import SCHEMA_VERSION
 from crawler.urls import article_id, canonicalize
+from crawler.wordcount import word_count
 
 # Fields that make up an article's content: a change to body or title makes a revision.
 REVISION_FIELDS = ("title", "description", "text", "body_markdown", "word_count",
@@ -51,14 +52,6 @@ def link_id(from_id: str, to_url: str, label: str) -> str:
     return hashlib.sha1(f"{from_id}\n{to_url}\n{label}".encode()).hexdigest()
 
 
-def ensure_fingerprint(item: ArticleItem) -> None:
-    """Fill ``content_hash``/``minhash`` when the extraction worker did not."""
-    if not item.content_hash or not item.minhash:
-        fp = fingerprint(item.text)
-        item.content_hash = item.content_hash or fp.content_hash
-        item.minhash = item.minhash or fp.minhash
-
-
 def related_summary(item: ArticleItem) -> list[dict[str, Any]]:
     """The embedded ``related`` list: one entry per distinct (target, label)."""
     seen: set[tuple[str, str]] = set()
@@ -77,9 +70,11 @@ def related_summary(item: ArticleItem) -> list[dict[str, Any]]:
 
 def build_article(item: ArticleItem, *, threshold: float) -> dict[str, Any]:
     """The stored fields of an article that the writer sets (no first/last_seen)."""
-    ensure_fingerprint(item)
     canonical = item.canonical_url or canonicalize(item.url)
     published = parse_date(item.published_at)
+    day, provenance = item.published_day, dict(item.provenance)
+    if published and not day:
+        day, provenance["published_day"] = published.strftime("%Y-%m-%d"), "utc"
     aliases = list(dict.fromkeys([canonical, *item.aliases]))
     http = {
         "status": item.http.get("status"),
@@ -97,7 +92,8 @@ def build_article(item: ArticleItem, *, threshold: float) -> dict[str, Any]:
         "description": item.description,
         "authors": list(item.authors),
         "published_at": published,
-        "published_day": published.strftime("%Y-%m-%d") if published else None,
+        "published_local": item.published_local if published else None,
+        "published_day": day if published else None,
         "modified_at": parse_date(item.modified_at),
         "language": item.language,
         "categories": list(item.categories),
@@ -105,12 +101,12 @@ def build_article(item: ArticleItem, *, threshold: float) -> dict[str, Any]:
         "image": item.image,
         "text": item.text,
         "body_markdown": item.body_markdown,
-        "word_count": item.word_count or len(item.text.split()),
+        "word_count": item.word_count or word_count(item.text),
         "content_hash": item.content_hash,
         "minhash": list(item.minhash),
         "minhash_bands": band_keys(item.minhash, threshold) if item.minhash else [],
         "related": related_summary(item),
-        "provenance": dict(item.provenance),
+        "provenance": provenance,
         "duplicate_of": item.duplicate_of,
         "http": http,
         "schema_version": SCHEMA_VERSION,

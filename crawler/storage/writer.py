@@ -80,6 +80,7 @@ class ArticleWriter:
         backoff_max: float = 10.0,
         on_fatal: Callable[[StorageUnavailable], None] | None = None,
         held_links_max: int = defaults.NEWSCRAWL_STORE_HELD_LINKS_MAX,
+        slow_batch: float = defaults.NEWSCRAWL_STORE_SLOW_BATCH,
     ) -> None:
         self.db = db
         self.catalogue = catalogue if catalogue is not None else Catalogue(db=db)
@@ -91,6 +92,7 @@ class ArticleWriter:
         self.stats: Stats = stats
         self.on_fatal = on_fatal
         self.held_links_max = max(0, held_links_max)
+        self.slow_batch = slow_batch
         self.failed: StorageUnavailable | None = None
         self.unstored: list[str] = []
         self.view = View()
@@ -258,6 +260,11 @@ class ArticleWriter:
             self.stats.inc_value("storage/ms_total", (time.perf_counter() - started) * 1000)
             self.stats.inc_value("storage/cpu_ms", (time.thread_time() - cpu_started) * 1000)
         self.stats.inc_value("storage/batches")
+        elapsed = time.perf_counter() - started
+        if self.slow_batch and elapsed > self.slow_batch and not attempt:
+            self.stats.inc_value("storage/slow_batches")
+            logger.warning("slow database: a batch of %d article(s) took %.1fs (over %.1fs)",
+                           len(batch), elapsed, self.slow_batch)
         for outcomes in plan.outcomes.values():
             for outcome in outcomes:
                 self.stats.inc_value(f"articles/{outcome}")

@@ -34,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        "line only then): about 155 KB of memory per article, in exchange for "
                        "almost no CPU per request (benchmarks); by default pages are rendered "
                        "on request and the last 256 kept")
+    serve.add_argument("--fault", dest="faults", action="append", default=[], metavar="NAME",
+                       help="inject a server fault (repeatable): see newscrawl_dev.mirror.faults")
     manifest = sub.add_parser("manifest", help="print the manifest JSON of a mirror")
     _site_options(manifest)
     manifest.add_argument("--base-url", default="http://127.0.0.1:8080",
@@ -74,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     from newscrawl_dev.mirror.server import MirrorServer
 
     server = MirrorServer(theme=args.theme, articles=args.articles, port=args.port,
-                          revision=args.revision, traps=args.traps, prerender=args.prerender)
+                          revision=args.revision, traps=args.traps, prerender=args.prerender,
+                          faults=args.faults)
     try:
         server.start()
     except (ValueError, OSError) as exc:

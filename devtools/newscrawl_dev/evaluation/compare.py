@@ -30,7 +30,7 @@ def run_newscrawl(page: Page) -> Prediction:
     url = page.url if page.dataset == "metadata" else ""
     result = extract(page.html(), ExtractOptions(url=url, content_type="text/html; charset=utf-8"))
     return {"body": result.text, "title": result.title, "authors": result.authors,
-            "published": result.published}
+            "published": result.published_local}
 
 
 def _trafilatura(page: Page, **kwargs: Any) -> Prediction:

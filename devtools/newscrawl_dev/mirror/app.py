@@ -12,6 +12,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from newscrawl_dev.mirror import faults as mirror_faults
 from newscrawl_dev.mirror import traps
 from newscrawl_dev.mirror.content import Post, build_site
 from newscrawl_dev.mirror.feeds import CoreSitemaps, YoastSitemaps, robots, rss
@@ -33,6 +34,7 @@ class Response:
     status: int
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    mode: str = ""  # a connection-level fault the server carries out (mirror/faults.py)
 
 
 def make_site(theme: str, articles: int, revision: int, base_url: str, traps_on: bool) -> Site:
@@ -102,7 +104,7 @@ class MirrorApp:
     def __init__(self, theme: str = "newspaper", articles: int | None = None, revision: int = 1,
                  base_url: str = "http://127.0.0.1", traps: bool = True,
                  sitemap_page_size: int = 50, prerender: bool = False,
-                 cache_pages: int = 256) -> None:
+                 cache_pages: int = 256, faults: tuple[str, ...] = ()) -> None:
         self.theme = theme
         self.articles = articles or DEFAULT_ARTICLES.get(theme, 60)
         self.traps = traps
@@ -111,6 +113,7 @@ class MirrorApp:
         self.prerender = prerender
         self.cache_pages = cache_pages
         self.faults: Counter[str] = Counter()
+        self.fault_names = mirror_faults.check(faults)
         self._lock = threading.Lock()
         self.site = self._build(revision)
         self.pages = self._cache(self.site)
@@ -182,6 +185,11 @@ class MirrorApp:
         if path == MANIFEST_PATH:
             return Response(200, json.dumps(self.manifest()).encode(),
                             {"Content-Type": "application/json"})
+        if self.fault_names:
+            answer = mirror_faults.route(self.fault_names, path, site.url,
+                                         [site.post_url(p) for p in site.content.posts])
+            if answer is not None:
+                return Response(answer.status, answer.body, dict(answer.headers), answer.mode)
         if path == "/robots.txt":
             return Response(200, robots(site, self.sitemap_index).encode(),
                             {"Content-Type": "text/plain; charset=utf-8"})
@@ -240,6 +248,9 @@ class MirrorApp:
         text = self.site.sitemaps.render(path)
         if text is None:
             return None
+        extra = mirror_faults.sitemap_files(self.fault_names)
+        if extra and path == self.sitemap_index:
+            text = mirror_faults.with_extra_sitemaps(text, [self.site.url(f) for f in extra])
         return Response(200, text.encode(), {"Content-Type": "application/xml; charset=UTF-8"})
 
     def _article(self, path: str) -> Post | None:
@@ -264,6 +275,15 @@ class MirrorApp:
                         if retry_after:
                             resp.headers["Retry-After"] = retry_after
                         return resp
+        if self.fault_names:
+            with self._lock:
+                self.faults["fault:" + canonical] += 1
+                request_no = self.faults["fault:" + canonical]
+            name = mirror_faults.article_fault(self.fault_names, post, request_no)
+            if name is not None:
+                answer = mirror_faults.article_answer(name, self._render(site, post))
+                return Response(answer.status, answer.body,
+                                {"Content-Type": HTML, **dict(answer.headers)}, answer.mode)
         tag = etag(site, post)
         last = http_date(post.modified)
         validators = {"ETag": tag, "Last-Modified": last}

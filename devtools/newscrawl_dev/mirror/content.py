@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 DATA = Path(__file__).parent / "data"
 TZ = ZoneInfo("Europe/Bucharest")
+# The generic site is a US local newsroom: evening posts fall on the next UTC day.
+US_TZ = ZoneInfo("America/New_York")
 
 FUNCTION_WORDS = ("the", "of", "and", "in", "to", "a", "for", "with", "on", "that", "is",
                   "was", "by", "as", "from", "its", "which", "has", "this", "their")
@@ -65,6 +67,7 @@ class Post:
     changed: bool = False  # the revision-2 change applies to this post
     language: str = "en"
     encoding_trap: bool = False  # body has Cyrillic text; page is served as windows-1251
+    utc_dates: bool = False  # every instant on the page in UTC, only the local date printed
 
     @property
     def category(self) -> Category:
@@ -270,8 +273,8 @@ GENERIC = SiteSpec(
     category_weights=(35, 25, 25, 15),
     tags=tuple(Tag(slugify(n), n) for n in (
         "council", "schools", "river", "transport", "housing", "festival", "budget", "jobs")),
-    start=datetime(2021, 3, 1, tzinfo=TZ), end=datetime(2024, 10, 31, tzinfo=TZ),
-    min_articles=10,
+    start=datetime(2021, 3, 1, tzinfo=US_TZ), end=datetime(2024, 10, 31, tzinfo=US_TZ),
+    min_articles=12,
 )
 
 SPECS = {"newspaper": NEWSPAPER, "generic": GENERIC}
@@ -431,6 +434,18 @@ def build_site(theme: str, articles: int, revision: int = 1) -> SiteContent:
              "flaky_429", "aliased", "duplicated")
     for k, role in enumerate(roles):
         special[role] = posts[first + 1 + k]
+    if theme == "generic":
+        # 20:59 local (-05:00 or -04:00) is the next day in UTC; the page states its offset.
+        late = posts[first + 1 + len(roles)]
+        when = late.published.replace(hour=20, minute=59)
+        posts[late.index] = special["late_evening"] = replace(
+            late, published=when, modified=when + (late.modified - late.published))
+        # A CMS that writes every instant in UTC and prints only the local date.
+        utc_only = posts[first + 2 + len(roles)]
+        when = utc_only.published.replace(hour=21, minute=30)
+        posts[utc_only.index] = special["utc_dates"] = replace(
+            utc_only, published=when, modified=when + (utc_only.modified - utc_only.published),
+            utc_dates=True)
     if theme == "newspaper":
         co = special["coauthored"]
         posts[co.index] = special["coauthored"] = replace(co, authors=spec.authors[1:3])

@@ -10,6 +10,7 @@ pagination ``nav.navigation.pagination`` and core sitemaps.  Articles live at
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 
 from newscrawl_dev.mirror.content import Post, image_caption
 from newscrawl_dev.mirror.theme import Block, Listing, Site, attr, esc, jsonld, utc, wp_date
@@ -17,7 +18,9 @@ from newscrawl_dev.mirror.theme import Block, Listing, Site, attr, esc, jsonld, 
 
 class GenericSite(Site):
     theme = "generic"
-    static_pages = {"/about/": "About", "/contact/": "Contact"}
+    # The privacy page shares the article URL shape (og:type website, not an article).
+    static_pages = {"/about/": "About", "/contact/": "Contact",
+                    "/news/privacy-policy/": "Privacy policy"}
 
     def post_path(self, post: Post) -> str:
         return f"/news/{post.slug}/"
@@ -124,6 +127,7 @@ class GenericSite(Site):
                             for a in post.authors)
         img = self.url(self.image_path(post))
         cap = image_caption(post)
+        stated = utc if post.utc_dates else datetime.isoformat
         i = self.content.position[post.id]
         posts = self.content.posts
         nav = ""
@@ -139,9 +143,9 @@ class GenericSite(Site):
             f'https://schema.org/CreativeWork" itemscope><div class="inside-article"><header class'
             f'="entry-header"><h1 class="entry-title" itemprop="headline">{esc(post.title)}</h1>'
             f'<div class="entry-meta"><span class="posted-on"><a href="{url}" rel="bookmark"><time'
-            f' class="entry-date published" datetime="{post.published.isoformat()}" itemprop="'
+            f' class="entry-date published" datetime="{stated(post.published)}" itemprop="'
             f'datePublished">{wp_date(post.published)}</time><time class="updated" datetime="'
-            f'{post.modified.isoformat()}" itemprop="dateModified">{wp_date(post.modified)}</time>'
+            f'{stated(post.modified)}" itemprop="dateModified">{wp_date(post.modified)}</time>'
             f'</a></span> <span class="byline">by {authors}</span></div></header><div class="post-'
             f'thumbnail"><figure class="wp-caption"><img width="1200" height="800" src="{img}" '
             f'class="attachment-full size-full wp-post-image" alt="" itemprop="image" /><figcaption'
@@ -219,6 +223,11 @@ class GenericSite(Site):
 
     def render_static(self, path: str, extra_html: str = "") -> str:
         title = self.static_pages[path]
+        if path.startswith("/news/"):
+            extra_html += "".join(
+                f"<p>{esc(self.spec.name)} keeps the names and addresses of its subscribers only "
+                f"for as long as they receive the newsletter, and never shares them with "
+                f"advertisers or other third parties ({n}).</p>" for n in range(1, 5))
         main = (f'<article id="post-2" class="post-2 page type-page status-publish hentry"><div '
                 f'class="inside-article"><header class="entry-header"><h1 class="entry-title">'
                 f'{esc(title)}</h1></header><div class="entry-content"><p>{esc(self.spec.name)} '

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from newscrawl_dev.mirror import traps
 from newscrawl_dev.mirror.content import Post, image_caption
-from newscrawl_dev.mirror.theme import http_date
+from newscrawl_dev.mirror.theme import http_date, utc
 
 if TYPE_CHECKING:
     from newscrawl_dev.mirror.app import MirrorApp
@@ -46,6 +46,9 @@ def article_entry(app: MirrorApp, post: Post) -> dict[str, Any]:
         "title": post.title,
         "authors": [a.name for a in post.authors],
         "published": post.published.isoformat(),
+        # as the page states it, and the publisher's calendar day
+        "published_local": utc(post.published) if post.utc_dates else post.published.isoformat(),
+        "published_day": post.published.date().isoformat(),
         "modified": post.modified.isoformat(),
         "categories": [c.name for c in post.categories],
         "tags": [t.name for t in post.tags],
@@ -138,7 +141,7 @@ def build_manifest(app: MirrorApp) -> dict[str, Any]:
              "what": "dead article link"},
             {"url": trap_info["huge"]["url"], "kind": "huge", "status": 200,
              "what": "5 MB listing page"},
-            {"url": trap_info["empty"], "kind": "empty", "status": 200, "what": "empty body"},
+            {"url": trap_info["empty"], "kind": "empty", "status": 200, "what": "empty_body"},
             {"url": trap_info["binary"], "kind": "binary", "status": 200,
              "what": "random bytes served as text/html"},
             {"url": trap_info["calendar"], "kind": "calendar_trap", "status": 200,

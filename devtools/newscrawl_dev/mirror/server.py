@@ -15,6 +15,7 @@ import asyncio
 import logging
 import re
 import socket
+import struct
 import threading
 import time
 from collections import Counter, deque
@@ -180,6 +181,9 @@ class _Connection(asyncio.Protocol):
         if not keep_alive:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("iso-8859-1")
+        if resp.mode:
+            self._send_faulty(resp, head)
+            return
         if len(resp.body) < SMALL_BODY:
             self.transport.write(head + resp.body)
         else:  # two sends cost less than copying a page into one buffer
@@ -187,6 +191,33 @@ class _Connection(asyncio.Protocol):
             self.transport.write(resp.body)
         if not keep_alive:
             self.close()
+
+    def _send_faulty(self, resp: Response, head: bytes) -> None:
+        """A fault of the mirror (see mirror/faults.py); no further request is read."""
+        assert self.transport is not None
+        self.closing = True
+        half = resp.body[:len(resp.body) // 2]
+        if resp.mode == "reset":
+            self.transport.write(head + half)
+            sock = self.transport.get_extra_info("socket")
+            if sock is not None:  # SO_LINGER 0: the close sends a TCP reset
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.mirror._loop_call(0.05, self.transport.abort)
+        elif resp.mode == "truncate":
+            self.transport.write(head + half)
+            self.transport.close()
+        elif resp.mode == "slow":
+            self.transport.write(head)
+            self._drip(resp.body, 0)
+        # "silent": the request is never answered; the client gives up
+
+    def _drip(self, body: bytes, pos: int) -> None:
+        """Slow-loris: one byte a second until the client gives up."""
+        transport = self.transport
+        if transport is None or transport.is_closing() or pos >= len(body):
+            return
+        transport.write(body[pos:pos + 1])
+        self.mirror._loop_call(1.0, self._drip, body, pos + 1)
 
     def _error(self, status: int) -> None:
         """Answer ``status`` with a short page and close, as ``http.server``'s send_error."""
@@ -206,8 +237,10 @@ class MirrorServer:
 
     def __init__(self, theme: str = "newspaper", articles: int | None = None, port: int = 0,
                  revision: int = 1, traps: bool = True, host: str = "127.0.0.1",
-                 sitemap_page_size: int = 50, prerender: bool = False) -> None:
+                 sitemap_page_size: int = 50, prerender: bool = False,
+                 faults: tuple[str, ...] | list[str] = ()) -> None:
         self.theme = theme
+        self.fault_names = tuple(faults)
         self.articles = articles
         self.port = port
         self.host = host
@@ -233,7 +266,7 @@ class MirrorServer:
             self.port = sock.getsockname()[1]
             self.app = MirrorApp(self.theme, self.articles, self._revision, self.base_url,
                                  traps=self.traps, sitemap_page_size=self.sitemap_page_size,
-                                 prerender=self.prerender)
+                                 prerender=self.prerender, faults=self.fault_names)
             loop = asyncio.new_event_loop()
             date = _Date()
             server = loop.run_until_complete(
@@ -314,6 +347,10 @@ class MirrorServer:
             self.hits.clear()
             self.requests.clear()
         self._require().faults.clear()
+
+    def _loop_call(self, delay: float, callback: Any, *args: Any) -> None:
+        if self._loop is not None:
+            self._loop.call_later(delay, callback, *args)
 
     def _record(self, method: str, path: str, headers: dict[str, str]) -> None:
         with self._lock:

@@ -1,0 +1,1 @@
+"""Resumable crawls: the job journal of claimed and finished requests."""
