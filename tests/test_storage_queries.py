@@ -11,6 +11,7 @@ import pytest
 from pymongo.errors import OperationFailure
 
 from crawler.items import ArticleItem
+from crawler.storage.catalogue import Catalogue
 from crawler.storage.client import capabilities
 from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
@@ -48,7 +49,7 @@ def graph_db(mongo_db):
     ensure_schema(mongo_db)
 
     normalize = NormalizePipeline(stats())
-    dedup = Deduplicator(mongo_db)
+    dedup = Deduplicator(Catalogue(db=mongo_db))
     a_text = text(1)
     near = a_text.split()
     near[20:22] = ["small", "edit"]

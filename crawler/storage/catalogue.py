@@ -141,17 +141,19 @@ class Catalogue:
         except Exception as exc:  # lookups by key still work
             self.load_error = exc
             logger.warning("catalogue: could not read the digest (%r); looking up by key", exc)
-        self.load_ms = (time.perf_counter() - started) * 1000
+        finally:
+            self.load_ms = (time.perf_counter() - started) * 1000
+            self._loaded.set()
+        size = len(self.digest) if self.digest is not None else -1
         stats = self.stats if self._crawler is None else self._crawler.stats
         if stats is not None:
-            stats.set_value("catalogue/in_memory", len(self))
+            stats.set_value("catalogue/in_memory", size)
             stats.set_value("catalogue/load_ms", round(self.load_ms))
         if self.digest is None:
             logger.info("catalogue: stored articles looked up by key")
         else:
             logger.info("catalogue: %d stored article(s) in memory (read in %.1f s)",
-                        len(self.digest), self.load_ms / 1000)
-        self._loaded.set()
+                        size, self.load_ms / 1000)
 
     def wait_loaded(self) -> Catalogue:
         """Open if needed and wait for the digest (blocking)."""
@@ -175,9 +177,6 @@ class Catalogue:
         """Loaded, and every lookup is answered from memory (no other process stores
         meanwhile)."""
         return self.loaded and self.digest is not None and not self.shared
-
-    def __len__(self) -> int:
-        return len(self.digest) if self.digest is not None else -1
 
     def _database(self) -> Database:
         self.wait_loaded()
