@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 
 from crawler.storage.digest import Digest
-from crawler.storage.indexes import ARTICLES, CATALOGUE, LINK_TARGETS, ensure_schema
+from crawler.storage.indexes import ARTICLES, LINK_TARGETS, UNLINKED, ensure_schema
 from crawler.storage.keys import stamp, target_id, version_key
 from crawler.urls import canonicalize
 
@@ -282,10 +282,7 @@ class Catalogue:
 
     def unlinked(self) -> list[str]:
         """Articles whose edges a writer held and never stored (a crawl killed)."""
-        self.wait_loaded()
-        if self.digest is not None and not self.shared:
-            return list(self.digest.unlinked)
-        return [d["_id"] for d in self._database()[CATALOGUE].find({"e": True}, {"_id": 1})]
+        return [d["_id"] for d in self._database()[UNLINKED].find({}, {"_id": 1})]
 
     # --- dedup --------------------------------------------------------------------------
     def dedup_candidates(self, urls: list[str], content_hash: str, bands: list[str],

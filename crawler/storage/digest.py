@@ -58,7 +58,6 @@ class Digest:
         self.by_content = _KeyIndex(array("Q"), array("I"))
         self.by_band = _KeyIndex(array("Q"), array("I"))
         self.pending: set[int] = set()
-        self.unlinked: list[str] = []
 
     def __len__(self) -> int:
         return len(self.urls)
@@ -90,8 +89,6 @@ class Digest:
                 url_rows.append(row)
             band_keys.extend(int(k) for k in keys[2:])
             band_rows.extend([row] * (len(keys) - 2))
-            if doc.get("e"):
-                digest.unlinked.append(doc["_id"])
         digest.ids = np.frombuffer(bytes(ids), dtype="S40") if ids else np.zeros(0, "S40")
         digest.urls = urls
         digest.versions_ = np.frombuffer(versions, dtype=np.uint64).copy()

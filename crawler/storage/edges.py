@@ -11,8 +11,9 @@
 * **reconcile** (at close): this writer's pending targets that another writer stored
   meanwhile get their edges resolved; **adopt**: after meeting another writer, every
   pending target in ``link_targets`` is taken over first.
-* **rebuild** (at open): an article whose edges a killed crawl held is marked ``e`` in the
-  catalogue; its edges missing from ``links`` are inserted again from its ``related`` list.
+* **rebuild** (at open): an article whose edges a writer holds is listed in
+  ``unlinked_articles`` until they are stored; a killed crawl leaves it there, and the next
+  writer inserts its edges missing from ``links`` again from its ``related`` list.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pymongo.database import Database
 from crawler.storage.batch import Plan
 from crawler.storage.bulk import Op, bulk, insert
 from crawler.storage.catalogue import Catalogue
-from crawler.storage.indexes import ARTICLES, CATALOGUE, LINK_TARGETS, LINKS
+from crawler.storage.indexes import ARTICLES, CATALOGUE, LINK_TARGETS, LINKS, UNLINKED
 from crawler.storage.keys import target_id
 from crawler.storage.models import build_links, utcnow
 from crawler.storage.view import View
@@ -54,7 +55,7 @@ class Edges:
         self.held_max = max(0, held_max)
         self.hold = False
         self.saw_other_writer = False
-        self.held_from: set[str] = set()  # articles marked ``e`` while their edges are held
+        self.held_from: set[str] = set()  # articles listed in unlinked_articles
 
     # --- a batch ------------------------------------------------------------------------
     def write(self, plan: Plan) -> None:
@@ -98,7 +99,6 @@ class Edges:
         inserted, more = self.insert(new_docs)
         for doc in held:
             view.held.hold(doc)
-        self.held_from.update(doc["from_id"] for doc in held)
         self.stats.inc_value("links/new", inserted)
         self.stats.inc_value("links/updated", matched + more)
         over = len(view.held) - self.held_max
@@ -219,11 +219,17 @@ class Edges:
             if edge.get("to_url"):
                 self.view.add_pending(edge["to_url"], edge["_id"])
 
+    def mark(self, article_ids: list[str]) -> None:
+        """List articles whose edges are held in memory in ``unlinked_articles`` (a small
+        collection: this run's, or a killed crawl's)."""
+        if article_ids:
+            insert(self.db[UNLINKED], [{"_id": i} for i in article_ids])
+            self.held_from.update(article_ids)
+
     def release(self, article_ids: list[str]) -> None:
-        """Clear the ``e`` mark of articles whose edges are all in ``links`` now."""
+        """Forget articles whose edges are all in ``links`` now."""
         for start in range(0, len(article_ids), CHUNK):
-            self.db[CATALOGUE].update_many({"_id": {"$in": article_ids[start:start + CHUNK]}},
-                                           {"$set": {"e": False}})
+            self.db[UNLINKED].delete_many({"_id": {"$in": article_ids[start:start + CHUNK]}})
 
     def rebuild(self, article_ids: list[str]) -> int:
         """Insert edges of the given articles missing from ``links`` (a crawl killed while

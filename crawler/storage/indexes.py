@@ -30,6 +30,7 @@ CRAWL_RUNS = "crawl_runs"
 META = "meta"
 CATALOGUE = "catalogue"
 LINK_TARGETS = "link_targets"
+UNLINKED = "unlinked_articles"
 META_ID = "schema"
 
 INDEXES: dict[str, list[IndexModel]] = {

@@ -9,8 +9,6 @@ reading the article (about 250 bytes instead of several KB):
   content-hash key, then one key per LSH band (``crawler.fingerprint.band_keys``);
 * ``t``: the article's date stamp (newest of modified/published, else the fetch time),
   compared with a sitemap's ``lastmod``;
-* ``e``: true while the article's link edges may be held in a writer's memory and not yet
-  in ``links`` (a crawl killed then leaves it set; the next writer rebuilds those edges).
 
 A ``link_targets`` document lists the edges still waiting for one target URL: ``_id`` is
 the sha1 of the URL (the ``_id`` its article would have), ``url``, ``edges`` (edge ids).
@@ -79,11 +77,11 @@ def other_urls(article: dict[str, Any]) -> list[str]:
     return [u for u in dict.fromkeys(urls) if u != article["canonical_url"]]
 
 
-def catalogue_doc(article: dict[str, Any], *, edges_held: bool = False) -> dict[str, Any]:
+def catalogue_doc(article: dict[str, Any]) -> dict[str, Any]:
     """The catalogue entry of a stored (or built) article document."""
     doc: dict[str, Any] = {"_id": article["_id"], "url": article["canonical_url"],
                            "site": article.get("site"), "k": pack_keys(article),
-                           "t": stamp(article), "e": edges_held}
+                           "t": stamp(article)}
     aliases = other_urls(article)
     if aliases:
         doc["aliases"] = aliases
@@ -96,7 +94,7 @@ def catalogue_update(article: dict[str, Any], now: datetime) -> dict[str, Any]:
               "site": article.get("site")}
     aliases = other_urls(article)
     update: dict[str, Any] = {"$set": fields,
-                              "$setOnInsert": {"url": article["canonical_url"], "e": False}}
+                              "$setOnInsert": {"url": article["canonical_url"]}}
     if aliases:
         update["$addToSet"] = {"aliases": {"$each": aliases}}
     return update

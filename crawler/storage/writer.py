@@ -308,15 +308,14 @@ class ArticleWriter:
         self.edges.back_fill(urls)
 
     def _write_entries(self, plan: Plan) -> None:
-        """The catalogue entries of the batch's articles: whole for new ones (marked ``e``
-        while their edges may be held), updated for known ones."""
+        """The catalogue entries of the batch's articles: whole for new ones (listed in
+        ``unlinked_articles`` while their edges may be held), updated for known ones."""
         held = self.edges.hold
         firsts: dict[str, dict[str, Any]] = {}
         for art in plan.batch:
             if art["_id"] in plan.new_ids:
                 firsts.setdefault(art["_id"], art)
-        new = [catalogue_doc(a, edges_held=held and bool(a.get("related")))
-               for a in firsts.values()]
+        new = [catalogue_doc(a) for a in firsts.values()]
         entries = self.db[CATALOGUE]
         ops = [Op({"_id": d["_id"]}, {"$set": {k: v for k, v in d.items() if k != "_id"}})
                for d in insert(entries, new)]
@@ -330,7 +329,7 @@ class ArticleWriter:
                     "$each": other_urls(art)}}}, upsert=False))
         bulk(entries, ops)
         if held:
-            self.edges.held_from.update(d["_id"] for d in new if d["e"])
+            self.edges.mark([a["_id"] for a in firsts.values() if a.get("related")])
 
     def _insert_lost(self, plan: Plan, doc: dict[str, Any]) -> None:
         """A new article's insert met a stored document: another writer's, or this plan's
