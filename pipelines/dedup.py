@@ -76,6 +76,8 @@ class Deduplicator:
         catalogue = self.catalogue
         if catalogue is None:
             return True
+        if catalogue.nothing_stored:
+            return True
         if not catalogue.in_memory:
             return False
         assert catalogue.digest is not None
@@ -89,7 +91,8 @@ class Deduplicator:
         urls = list(dict.fromkeys([item.canonical_url, *item.aliases]))
         decision, target = self._in_memory(item, urls)
         # A near-duplicate of this run's may still be a stored article's URL or body.
-        if decision in (NEW, NEAR_DUPLICATE) and self.catalogue is not None:
+        if decision in (NEW, NEAR_DUPLICATE) and self.catalogue is not None and (
+                not self.catalogue.nothing_stored):
             if time.monotonic() < self._skip_db_until:
                 self.lookup_errors += 1
             else:

@@ -178,6 +178,12 @@ class Catalogue:
         meanwhile)."""
         return self.loaded and self.digest is not None and not self.shared
 
+    @property
+    def nothing_stored(self) -> bool:
+        """In memory, and the database held no article when the crawl started: a stored
+        article can only be one this crawl stored (which its users track themselves)."""
+        return self.in_memory and self.digest is not None and len(self.digest) == 0
+
     def _database(self) -> Database:
         self.wait_loaded()
         assert self.db is not None
