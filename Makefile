@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv demo test faults lint eval bench bench-scale ferretdb lock clean chromium report-screenshot
+.PHONY: help venv demo test faults lint eval bench bench-scale bench-themes ferretdb lock clean chromium redis-server report-screenshot
 
 help:
 	@echo "make demo   - set up, start a local database and the offline mirror, crawl it, print a summary"
@@ -15,6 +15,7 @@ help:
 	@echo "make eval   - extraction benchmark: newscrawl vs plain trafilatura"
 	@echo "make bench  - throughput/memory benchmark (PAGES=2000)"
 	@echo "make bench-scale - the benchmark at 1k, 5k and 10k pages (memory growth)"
+	@echo "make bench-themes - extraction CPU per page of each mirror theme (no crawl)"
 	@echo "make ferretdb - build the local FerretDB server (done on demand otherwise)"
 	@echo "make chromium - install the headless browser the report test uses (Debian package)"
 	@echo "make report-screenshot - regenerate docs/report-screenshot.png from the report test"
@@ -32,7 +33,7 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/newscrawl demo
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium redis-server
 	$(PY) -m pytest -q -m "not faults"
 	NEWSCRAWL_FAULTS=short $(PY) -m pytest -q -m faults
 
@@ -40,13 +41,17 @@ test: $(STAMP) chromium
 faults: $(STAMP)
 	NEWSCRAWL_FAULTS=full NEWSCRAWL_FAULT_TABLE=fault-matrix.md $(PY) -m pytest -q -m faults
 
-# Headless Chromium for the report test (tests/test_report_browser.py): Debian's package,
-# installed with apt-get (through sudo unless root) when no chromium is on PATH.
+# Debian packages that tests run for real, installed with apt-get (through sudo unless
+# root) when missing: headless Chromium for the report test (tests/test_report_browser.py),
+# redis-server for doctor's Redis check (tests/test_doctor.py).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL = $(SUDO) apt-get update -qq && \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 || { $(APT_INSTALL) chromium; }
+
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { $(APT_INSTALL) redis-server; }
 
 # The screenshot in the README is the one the report test takes.
 report-screenshot: $(STAMP) chromium
@@ -64,6 +69,9 @@ bench: $(STAMP)
 
 bench-scale: $(STAMP)
 	$(VENV)/bin/newscrawl bench --pages 1000 5000 10000 --output bench-results/scale.json
+
+bench-themes: $(STAMP)
+	$(VENV)/bin/newscrawl bench --themes
 
 ferretdb: $(STAMP)
 	$(VENV)/bin/newscrawl db build

@@ -36,7 +36,8 @@ class ArticleItem:
     page_canonical: str = ""  # the page's own rel=canonical / og:url, as found
     title: str = ""
     description: str = ""
-    authors: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # the people who wrote it
+    credits: list[str] = field(default_factory=list)  # agencies, desks, the outlet credited
     published_at: str | None = None  # ISO 8601 instant (stored as a UTC date)
     published_local: str | None = None  # ISO 8601 as the page states it, with its own offset
     published_day: str | None = None  # YYYY-MM-DD, the publisher's calendar day
@@ -80,7 +81,7 @@ class ArticleItem:
             aliases=[u for u in chain if u != url],
             page_canonical=result.page_canonical or "",
             title=result.title or "", description=result.description or "",
-            authors=list(result.authors),
+            authors=list(result.authors), credits=list(result.credits),
             published_at=result.published_at, published_local=result.published_local,
             published_day=result.published_day, modified_at=result.modified_at,
             language=result.language, categories=list(result.categories),

@@ -1,21 +1,29 @@
 """Site profiles: everything newscrawl knows about a site, as data.
 
-A profile is a YAML file in ``crawler/sites/`` (or any path).  It is validated when loaded:
-unknown keys, bad regular expressions, bad selectors and missing start URLs are errors
-that name the file and the key.  Paths in ``start_urls``, ``sitemaps`` and ``feeds`` are
-relative to ``base_url``; ``with_base_url`` points a profile at a mirror or copy of the site.
+A profile is a YAML file in ``crawler/sites/`` (or any path).  It is validated when loaded
+against ``crawler/schema/profile.schema.json`` (keys and types), then its regular
+expressions and CSS selectors (the schema's ``x-regex``/``x-css`` values) are compiled; the
+first problem is an error naming the file and the key.  Every regex is matched against one
+form of a URL (:func:`crawler.urls.match_form`).  Paths in ``start_urls``, ``sitemaps`` and
+``feeds`` are relative to ``base_url``; ``with_base_url`` points a profile at a mirror or
+copy of the site.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import yaml
 from parsel import Selector
+
+from crawler.urls import match_form
 
 SITES_DIR = Path(__file__).parent / "sites"
 RELATED_LABELS = ("related", "latest", "must_read", "recommended")
@@ -43,6 +51,38 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class FieldSelectors:
+    """Per-field CSS selectors (``fields:`` in a profile); each overrides generic extraction.
+
+    A selector may end in ``::attr(NAME)`` to read an attribute instead of the text.
+    """
+
+    title: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    authors_split: str | None = None  # regex between two names in one byline
+    authors_exclude: tuple[str, ...] = ()  # regexes of credits that are not people
+    published: tuple[str, ...] = ()
+    modified: tuple[str, ...] = ()
+    date_format: tuple[str, ...] = ()  # strptime patterns tried first
+    day_first: bool | None = None  # how to read 05/09/2019
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    image: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return any((self.title, self.authors, self.published, self.modified, self.categories,
+                    self.tags, self.image))
+
+
+@dataclass(frozen=True)
+class UrlParams:
+    """Which query parameters make an article's identity (``keep``), or which do not."""
+
+    keep: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SiteProfile:
     name: str
     base_url: str
@@ -56,7 +96,11 @@ class SiteProfile:
     feeds: tuple[str, ...] = ()
     pagination: Pagination = field(default_factory=Pagination)
     body: tuple[str, ...] = ()  # CSS selectors of the body container, first match wins
+    body_start: tuple[str, ...] = ()  # the body begins after this element ...
+    body_stop: tuple[str, ...] = ()  # ... and ends before this one
     body_exclude: tuple[str, ...] = ()  # CSS selectors removed from inside the body
+    fields: FieldSelectors = field(default_factory=FieldSelectors)
+    url_params: UrlParams | None = None
     related: tuple[RelatedBlock, ...] = ()
     article_types: tuple[str, ...] = ("article",)  # og:type values that confirm an article
     politeness: dict[str, Any] = field(default_factory=dict)  # Scrapy setting overrides
@@ -73,6 +117,12 @@ class SiteProfile:
 
     def is_excluded(self, url: str) -> bool:
         return _matches(self.exclude, url)
+
+    def canonical(self, url: str) -> str:
+        """The canonical URL of ``url`` under this profile (see :mod:`crawler.urlidentity`)."""
+        from crawler.urlidentity import canonical_for
+
+        return canonical_for(self, url)
 
     def with_base_url(self, base_url: str) -> SiteProfile:
         """The same profile pointed at another origin (a mirror or copy of the site)."""
@@ -91,110 +141,148 @@ POLITENESS_KEYS = {
 
 
 def _matches(patterns: tuple[str, ...], url: str) -> bool:
-    parts = urlsplit(url)
-    target = parts.path + ("?" + parts.query if parts.query else "")
-    return any(re.search(p, target) for p in patterns)
+    form = match_form(url)
+    return any(re.search(p, form) for p in patterns)
 
 
-def _tuple(value: Any, key: str, where: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise ProfileError(f"{where}: '{key}' must be a string or a list of strings")
+SCHEMA_PATH = Path(__file__).parent / "schema" / "profile.schema.json"
 
 
-def _check_regexes(patterns: tuple[str, ...], key: str, where: str) -> None:
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            raise ProfileError(f"{where}: '{key}' has a bad regex {p!r}: {exc}") from exc
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
 
 
-def _check_css(selectors: tuple[str, ...], key: str, where: str) -> None:
-    probe = Selector(text="<html></html>")
-    for s in selectors:
-        try:
-            probe.css(s)
-        except Exception as exc:
-            raise ProfileError(f"{where}: '{key}' has a bad CSS selector {s!r}: {exc}") from exc
+def _key(path: Iterable[Any]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
-def _unknown(data: dict[str, Any], allowed: set[str], where: str) -> None:
-    extra = sorted(set(data) - allowed)
-    if extra:
-        raise ProfileError(f"{where}: unknown key(s) {', '.join(extra)}; "
-                           f"allowed: {', '.join(sorted(allowed))}")
+def _message(error: Any) -> str:
+    """A jsonschema error as a sentence that names the key."""
+    key = _key(error.absolute_path)
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    where = f"'{key}'" if key else "the profile"
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(value) - set(allowed))
+        prefix = f"{key}: " if key else ""
+        return f"{prefix}unknown key(s) {', '.join(extra)}; allowed: {', '.join(allowed)}"
+    if kind == "required":
+        missing = next((k for k in expected if k not in value), expected[0])
+        inner = f"{key}.{missing}" if key else missing
+        return f"missing required key '{inner}'"
+    if kind == "type":
+        names = {"string": "a string", "array": "a list of strings", "integer": "an integer",
+                 "number": "a number", "boolean": "true or false", "object": "a mapping"}
+        types = expected if isinstance(expected, list) else [expected]
+        return f"{where} must be {' or '.join(names.get(t, t) for t in types)} (got {value!r})"
+    if kind == "enum":
+        return f"{where} must be one of {', '.join(map(str, expected))} (got {value!r})"
+    if kind in ("minLength", "minItems"):
+        return f"{where} must not be empty"
+    if kind in ("minimum", "exclusiveMinimum"):
+        bound = "at least" if kind == "minimum" else "more than"
+        return f"{where} must be {bound} {expected} (got {value!r})"
+    if kind in ("minProperties", "maxProperties"):
+        return f"{where} takes exactly one of {', '.join(sorted(error.schema['properties']))}"
+    if kind == "pattern":
+        return f"{where} is not valid: {value!r}"
+    return f"{where}: {error.message}"
 
 
-TOP_KEYS = {
-    "name", "description", "base_url", "allowed_domains", "start_urls", "article_url",
-    "listing_url", "exclude", "sitemaps", "feeds", "pagination", "body", "body_exclude",
-    "related", "article_types", "politeness",
-}
+def _check_schema(data: Any, where: str) -> None:
+    errors = sorted(_validator().iter_errors(data),
+                    key=lambda e: (len(list(e.absolute_path)), list(map(str, e.absolute_path))))
+    if errors:
+        raise ProfileError(f"{where}: {_message(errors[0])}")
+
+
+def _strings(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _check_values(schema: dict[str, Any], data: Any, path: tuple[Any, ...], where: str) -> None:
+    """Compile what the schema marks ``x-regex`` and ``x-css`` (a bad one names its key)."""
+    if "$ref" in schema:
+        ref = _validator().schema["$defs"][schema["$ref"].rsplit("/", 1)[1]]
+        schema = {**ref, **{k: v for k, v in schema.items() if k != "$ref"}}
+    if isinstance(data, dict):
+        for key, sub in schema.get("properties", {}).items():
+            if key in data:
+                _check_values(sub, data[key], (*path, key), where)
+        return
+    if isinstance(data, list) and isinstance(schema.get("items"), dict) and (
+            schema["items"].get("type") == "object"):
+        for i, item in enumerate(data):
+            _check_values(schema["items"], item, (*path, i), where)
+        return
+    key = _key(path)
+    if schema.get("x-regex"):
+        for p in _strings(data):
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ProfileError(f"{where}: '{key}' has a bad regex {p!r}: {exc}") from exc
+    if schema.get("x-css"):
+        probe = Selector(text="<html></html>")
+        for s in _strings(data):
+            try:
+                probe.css(split_attribute(s)[0])
+            except Exception as exc:
+                raise ProfileError(
+                    f"{where}: '{key}' has a bad CSS selector {s!r}: {exc}") from exc
+
+
+_ATTRIBUTE = re.compile(r"::attr\(\s*([\w:-]+)\s*\)\s*$")
+
+
+def split_attribute(selector: str) -> tuple[str, str | None]:
+    """``"img.lead::attr(src)"`` -> ``("img.lead", "src")``; no suffix -> ``(selector, None)``."""
+    m = _ATTRIBUTE.search(selector)
+    return (selector[:m.start()].strip(), m.group(1)) if m else (selector, None)
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    return tuple(_strings(value))
 
 
 def parse_profile(data: Any, where: str = "<profile>") -> SiteProfile:
-    """Validate a profile mapping and build a :class:`SiteProfile`."""
+    """Validate a profile mapping against ``profile.schema.json`` and build a profile.
+
+    The schema checks keys and types; regular expressions and CSS selectors are then
+    compiled.  The first problem raises :class:`ProfileError` naming the file and the key.
+    """
     if not isinstance(data, dict):
         raise ProfileError(f"{where}: a profile must be a mapping")
-    _unknown(data, TOP_KEYS, where)
-    for key in ("name", "base_url"):
-        if not isinstance(data.get(key), str) or not data[key]:
-            raise ProfileError(f"{where}: missing required key '{key}'")
-    start_urls = _tuple(data.get("start_urls"), "start_urls", where)
-    if not start_urls:
-        raise ProfileError(f"{where}: missing required key 'start_urls' (at least one URL)")
-    article_url = _tuple(data.get("article_url"), "article_url", where)
-    if not article_url:
-        raise ProfileError(f"{where}: missing required key 'article_url'")
-    listing_url = _tuple(data.get("listing_url"), "listing_url", where)
-    exclude = _tuple(data.get("exclude"), "exclude", where)
-    for key, pats in (("article_url", article_url), ("listing_url", listing_url),
-                      ("exclude", exclude)):
-        _check_regexes(pats, key, where)
-    pag_data = data.get("pagination") or {}
-    if not isinstance(pag_data, dict):
-        raise ProfileError(f"{where}: 'pagination' must be a mapping")
-    _unknown(pag_data, {"pattern", "max_pages"}, f"{where}: pagination")
-    pagination = Pagination(**pag_data)
-    _check_regexes((pagination.pattern,), "pagination.pattern", where)
-    body = _tuple(data.get("body"), "body", where)
-    body_exclude = _tuple(data.get("body_exclude"), "body_exclude", where)
-    _check_css(body + body_exclude, "body", where)
-    related = []
-    for i, block in enumerate(data.get("related") or []):
-        bwhere = f"{where}: related[{i}]"
-        if not isinstance(block, dict):
-            raise ProfileError(f"{bwhere} must be a mapping")
-        _unknown(block, {"label", "block", "links", "title", "title_selector"}, bwhere)
-        if block.get("label") not in RELATED_LABELS:
-            raise ProfileError(f"{bwhere}: 'label' must be one of {', '.join(RELATED_LABELS)}")
-        if not block.get("block"):
-            raise ProfileError(f"{bwhere}: missing required key 'block'")
-        rb = RelatedBlock(**block)
-        _check_css((rb.block, rb.links, rb.title_selector), "related", bwhere)
-        if rb.title:
-            _check_regexes((rb.title,), "related.title", bwhere)
-        related.append(rb)
+    _check_schema(data, where)
+    _check_values(_validator().schema, data, (), where)
+    related = tuple(RelatedBlock(**block) for block in data.get("related") or [])
     politeness = data.get("politeness") or {}
-    if not isinstance(politeness, dict):
-        raise ProfileError(f"{where}: 'politeness' must be a mapping")
-    _unknown(politeness, set(POLITENESS_KEYS), f"{where}: politeness")
-    domains = _tuple(data.get("allowed_domains"), "allowed_domains", where) or (
-        urlsplit(data["base_url"]).hostname or "",
-    )
+    domains = _tuple(data.get("allowed_domains")) or (urlsplit(data["base_url"]).hostname or "",)
+    params = data.get("url_params") or {}
+    fields = data.get("fields") or {}
     return SiteProfile(
         name=data["name"], description=data.get("description", ""),
         base_url=data["base_url"].rstrip("/"), allowed_domains=domains,
-        start_urls=start_urls, article_url=article_url, listing_url=listing_url,
-        exclude=exclude, sitemaps=_tuple(data.get("sitemaps"), "sitemaps", where),
-        feeds=_tuple(data.get("feeds"), "feeds", where), pagination=pagination,
-        body=body, body_exclude=body_exclude, related=tuple(related),
-        article_types=_tuple(data.get("article_types"), "article_types", where) or ("article",),
+        start_urls=_tuple(data["start_urls"]), article_url=_tuple(data["article_url"]),
+        listing_url=_tuple(data.get("listing_url")), exclude=_tuple(data.get("exclude")),
+        sitemaps=_tuple(data.get("sitemaps")), feeds=_tuple(data.get("feeds")),
+        pagination=Pagination(**(data.get("pagination") or {})),
+        body=_tuple(data.get("body")), body_start=_tuple(data.get("body_start")),
+        body_stop=_tuple(data.get("body_stop")), body_exclude=_tuple(data.get("body_exclude")),
+        fields=FieldSelectors(
+            **{k: _tuple(v) if k not in ("authors_split", "day_first") else v
+               for k, v in fields.items()}),
+        url_params=UrlParams(keep=tuple(params.get("keep") or ()),
+                             drop=tuple(params.get("drop") or ())) if params else None,
+        related=related,
+        article_types=_tuple(data.get("article_types")) or ("article",),
         politeness=dict(politeness), path=where,
     )
 

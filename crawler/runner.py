@@ -133,13 +133,16 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
         client, db = connect(uri, settings.get("MONGO_DATABASE") or None)
     except DatabaseUnavailable as exc:
         print(f"newscrawl crawl: {exc}", file=sys.stderr)
-        _finish(settings, None, RunSummary(site=_site_name(opts), run_id=None, status="failed",
+        _finish(settings, None, RunSummary(site=site_name, run_id=None, status="failed",
                                            exit_code=EXIT_FAILURE, error=str(exc)))
         return EXIT_FAILURE
     try:
         lock = _lock_job(settings.get("NEWSCRAWL_JOB_DIR")) if opts.job else None
     except OSError as exc:
         print(f"newscrawl crawl: job directory not writable: {exc}", file=sys.stderr)
+        _finish(settings, db, RunSummary(site=site_name, run_id=None, status="failed",
+                                         exit_code=EXIT_FAILURE,
+                                         error=f"job directory not writable: {exc}"))
         client.close()
         return EXIT_FAILURE
     if opts.job and lock is None:
@@ -188,12 +191,12 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
             complete_run(db, run_id, status=status, finish_reason=reason or "exception",
                          stats=stats or None, error=error, exit_code=EXIT_FAILURE)
             _finish(settings, db, RunSummary.from_stats(
-                _site_name(opts, db, run_id), run_id, status, EXIT_FAILURE, stats, error))
+                site_name, run_id, status, EXIT_FAILURE, stats, error))
             return EXIT_FAILURE
         status, code = outcome(stats, reason)
         print_summary(out, run_id, stats, status)
         _finish(settings, db, RunSummary.from_stats(
-            _site_name(opts, db, run_id), run_id, status, code, stats))
+            site_name, run_id, status, code, stats))
         return code
     finally:
         if lease is not None:
@@ -201,20 +204,6 @@ def run_crawl(opts: CrawlOptions, out: TextIO = sys.stdout) -> int:
         client.close()
         if lock is not None:
             lock.close()
-
-
-def _site_name(opts: CrawlOptions, db: Any = None, run_id: str | None = None) -> str:
-    """The site as its run record names it (a profile given as a path has its own name)."""
-    if db is not None and run_id:
-        try:
-            doc = db["crawl_runs"].find_one({"_id": run_id}, {"site": 1}) or {}
-        except Exception:
-            doc = {}
-        if doc.get("site"):
-            return str(doc["site"])
-    if opts.urls:
-        return "urls"
-    return Path(opts.site).stem if opts.site else ""
 
 
 def _finish(settings: Any, db: Any, summary: RunSummary) -> None:

@@ -55,6 +55,14 @@ def _canonical(url: str) -> str:
     return canonicalize_url(rebuilt, keep_fragments=False)
 
 
+def match_form(url: str) -> str:
+    """The one form every profile regex is matched against: the path and the query string
+    exactly as written (parameters in their order, no scheme, host or fragment), as an
+    address bar shows them after the host: ``/news/index?page=article&id=3f2a``."""
+    parts = urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
 def article_id(canonical_url: str) -> str:
     """Stable document id for an article: a hash of its canonical URL."""
     return hashlib.sha1(canonical_url.encode("utf-8")).hexdigest()

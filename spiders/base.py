@@ -10,12 +10,11 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.defer import deferred_from_coro
 
 from crawler.discovery.dates import parse_date
 from crawler.discovery.frontier import Frontier
 from crawler.items import ArticleItem
-from crawler.resume.journal import KEPT_META, Claim, Journal, JournalError, Pending
+from crawler.resume.spider import JournalledSpider
 from crawler.urls import canonicalize
 from crawler.workers import ExtractionPool
 
@@ -29,13 +28,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-JOURNAL_STOP_REASON = "job_journal_unwritable"
-
 # Request kinds whose responses must be pages (HTML); others (feeds, sitemaps) are XML.
 PAGE_KINDS = {"article", "listing", "page"}
 
 
-class ExtractingSpider(scrapy.Spider):
+class ExtractingSpider(JournalledSpider, scrapy.Spider):
     """Base of the newscrawl spiders: pages are extracted in worker processes."""
 
     frontier: Frontier
@@ -44,8 +41,6 @@ class ExtractingSpider(scrapy.Spider):
     site_name: str = ""
     base_url: str = ""
     arguments: dict[str, Any]
-    journal: Journal | None = None
-    resume: Pending | None = None
 
     def setup(self, crawler: Crawler) -> None:
         s = crawler.settings
@@ -59,11 +54,7 @@ class ExtractingSpider(scrapy.Spider):
             if s.getint(setting) > 0:
                 s.set(key, s.getint(setting), priority="spider")
         crawler.signals.connect(self.headers_received, signal=signals.headers_received)
-        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
-        if s.get("NEWSCRAWL_JOB_DIR"):
-            self.journal = Journal(s.get("NEWSCRAWL_JOB_DIR"))
-            self.resume = self.journal.read()
-            self.journal.open()  # JournalError: the crawl does not start
+        self.open_journal(crawler)
 
     async def is_stored(self, canonical_url: str) -> bool:
         """Whether the database holds the article (spiders that know say so)."""
@@ -72,6 +63,10 @@ class ExtractingSpider(scrapy.Spider):
     async def stored_among(self, canonical_urls: list[str]) -> set[str]:
         """The URLs among ``canonical_urls`` whose article is stored (one batch)."""
         return set()
+
+    def canonical(self, url: str) -> str:
+        """The URL the frontier, the dedup and storage know ``url`` by."""
+        return canonicalize(url)
 
     def profile_named(self, site: str) -> SiteProfile | None:
         """The profile this spider crawls under the name ``site`` (None: generic)."""
@@ -85,16 +80,11 @@ class ExtractingSpider(scrapy.Spider):
 
         ``dont_filter``: deduplication is the frontier's job (see crawler.discovery.frontier).
         """
-        canonical = canonicalize(url)
+        canonical = self.canonical(url)
         if not self.frontier.claim(canonical):
             return None
-        if self.journal is not None:
-            kept = {k: v for k, v in (meta or {}).items() if k in KEPT_META}
-            try:
-                self.journal.claim(canonical, Claim(kind, url, hops, kept))
-            except JournalError as exc:
-                self.journal_failed(exc)
-                return None
+        if not self.journal_claim(canonical, kind, url, hops, meta):
+            return None
         full_meta = {"nc_kind": kind, "nc_hops": hops, "nc_run": self.frontier.token,
                      "nc_claim": canonical, "nc_journal": canonical, **(meta or {})}
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=full_meta,
@@ -110,71 +100,6 @@ class ExtractingSpider(scrapy.Spider):
         if ctype and ctype not in self.page_types:
             self.crawler.stats.inc_value("filter/content_type")
             raise StopDownload(fail=True)
-
-    # --- the job journal (crawler/resume/journal.py) -------------------------------------
-    def journal_done(self, request: scrapy.Request, outcome: str = "done") -> None:
-        key = request.meta.get("nc_journal")
-        if self.journal is None or not key:
-            return
-        try:
-            self.journal.done(key, outcome)
-        except JournalError as exc:
-            self.journal_failed(exc)
-
-    def journal_failed(self, exc: JournalError) -> None:
-        """Stop the crawl: what it would claim from now on could not be resumed."""
-        stats = self.crawler.stats
-        if stats.get_value("resume/journal_error"):
-            return
-        stats.set_value("resume/journal_error", str(exc))
-        logger.error("%s; stopping the crawl (resume it with the same --job once the job "
-                     "directory is writable)", exc)
-        engine = self.crawler.engine
-        if engine is not None and engine.spider is not None:
-            deferred_from_coro(engine.close_spider_async(reason=JOURNAL_STOP_REASON))
-
-    async def resume_requests(self, callbacks: dict[str, tuple[Any, int]]
-                              ) -> list[scrapy.Request]:
-        """Requests for the journal's unfinished claims: articles not stored, pages whose
-        links were not all claimed (``callbacks``: kind -> (callback, priority))."""
-        pending = self.resume
-        if pending is None:
-            return []
-        self.resume = None
-        stats = self.crawler.stats
-        out = []
-        stored = await self.stored_among([c for c, claim in pending.claims.items()
-                                          if claim.kind == "article"])
-        for canonical, claim in pending.claims.items():
-            if claim.kind not in callbacks or canonical in stored:
-                continue
-            callback, priority = callbacks[claim.kind]
-            req = self.make_request(claim.url, claim.kind, callback, hops=claim.hops,
-                                    priority=priority, meta=dict(claim.meta))
-            if req is not None:
-                stats.inc_value("resume/requeued")
-                stats.inc_value(f"resume/requeued_{claim.kind}")
-                out.append(req)
-        if out or pending.claims:
-            logger.info("resuming job: %d unfinished request(s) requeued (%d claimed without "
-                        "an outcome, %d done and %d failed before)", len(out),
-                        len(pending.claims), pending.done, pending.failed)
-        return out
-
-    def item_dropped(self, item: Any, response: Response, exception: Exception,
-                     spider: scrapy.Spider) -> None:
-        if spider is self and response is not None:
-            self.journal_done(response.request, f"dropped: {str(exception)[:80]}")
-
-    def closed(self, reason: str) -> None:
-        if self.journal is None:
-            return
-        stats = self.crawler.stats
-        if (reason == "finished" and self.journal.broken is None
-                and not stats.get_value("storage/unstored")):
-            self.journal.clear()
-        else:
-            self.journal.close()
 
     def on_error(self, failure: Failure) -> None:
         stats = self.crawler.stats

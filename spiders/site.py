@@ -24,7 +24,8 @@ from crawler.discovery.listings import listing_root, page_links, page_number
 from crawler.discovery.sitemaps import SitemapRejected, parse_sitemap, sitemaps_from_robots
 from crawler.profiles import POLITENESS_KEYS, SiteProfile, load_profile
 from crawler.storage.catalogue import Catalogue, StoredArticle
-from crawler.urls import canonicalize, in_domains
+from crawler.urlidentity import refetch_url
+from crawler.urls import in_domains
 from spiders.base import ExtractingSpider, as_bool, parse_since
 
 if TYPE_CHECKING:
@@ -109,6 +110,10 @@ class SiteSpider(ExtractingSpider):
     async def stored_among(self, canonical_urls: list[str]) -> set[str]:
         return set(await self.look_up([(url, None) for url in canonical_urls]))
 
+    def canonical(self, url: str) -> str:
+        """Under the profile's ``url_params``, an article URL's variants share one URL."""
+        return self.profile.canonical(url)
+
     async def look_up(self, entries: list[tuple[str, str | None]]
                       ) -> dict[str, StoredArticle]:
         """The stored articles among ``entries`` (canonical URL, lastmod), in one batch off
@@ -153,7 +158,7 @@ class SiteSpider(ExtractingSpider):
         """The article URLs among (URL, lastmod) ``entries`` of one page, each checked and
         canonicalised once, and the stored ones among them (:meth:`look_up`)."""
         p = self.profile
-        articles = {url: canonicalize(url) for url, _ in entries
+        articles = {url: self.canonical(url) for url, _ in entries
                     if in_domains(url, p.allowed_domains) and p.is_article_url(url)}
         wanted = [(articles[url], lastmod) for url, lastmod in entries if url in articles]
         return PageArticles(articles, await self.look_up(wanted) if wanted else {})
@@ -201,7 +206,8 @@ class SiteSpider(ExtractingSpider):
                     break
                 for stored in batch:
                     if in_domains(stored.canonical_url, p.allowed_domains):
-                        req = self.conditional_request(stored.canonical_url, stored, hops=0)
+                        req = self.conditional_request(
+                            refetch_url(p, stored.canonical_url, stored.url), stored, hops=0)
                         if req is not None:
                             yield req
 
@@ -260,10 +266,10 @@ class SiteSpider(ExtractingSpider):
         if response.status == 304:
             stats.inc_value("refresh/not_modified")
             return
-        self.frontier.claim(canonicalize(response.url))
+        self.frontier.claim(self.canonical(response.url))
         result = await self.extract(response, self.profile)
         if result.page_canonical:
-            self.frontier.claim(canonicalize(result.page_canonical))
+            self.frontier.claim(self.canonical(result.page_canonical))
         hops = response.meta.get("nc_hops", 0)
         if "related" in self.modes and hops < self.max_depth:
             links = [link.get("url", "") for link in result.related]
@@ -362,7 +368,7 @@ class SiteSpider(ExtractingSpider):
                 yield req
         # The listing's own entries: links that were not on the previous page, so that
         # site-wide links (footer, "latest" widgets) do not decide when to stop.
-        current = {canonicalize(link.url): link for link in articles}
+        current = {self.canonical(link.url): link for link in articles}
         previous = set(response.meta.get("nc_prev_articles") or ())
         own = [link for c, link in current.items() if c not in previous]
         all_known = bool(own) and all(found.articles[link.url] in found.known for link in own)

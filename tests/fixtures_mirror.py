@@ -1,8 +1,8 @@
 """Offline mirror fixtures: the sites served over HTTP on loopback (see ``newscrawl_dev.mirror``).
 
-``mirror`` and ``generic_mirror`` are shared by the whole session: tests that count hits
-should compare ``Counter(mirror.hits)`` before and after.  The newspaper mirror's flaky
-articles answer 500/503/429 only to the first request of the session for their path.
+``mirror``, ``generic_mirror`` and ``legacy_mirror`` are shared by the whole session: tests
+that count hits should compare ``Counter(mirror.hits)`` before and after.  The newspaper
+mirror's flaky articles answer 500/503/429 only to the first request of the session for their path.
 ``make_mirror(**kwargs)`` starts a private server (any ``MirrorServer`` argument), stopped
 after the test; ``served_by_cli(*args)`` runs ``newscrawl mirror serve`` in its own process.
 """
@@ -33,6 +33,13 @@ def mirror() -> Iterator[MirrorServer]:
 def generic_mirror() -> Iterator[MirrorServer]:
     """The second site (generic WordPress theme): 40 articles."""
     with MirrorServer(theme="generic", articles=40) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def legacy_mirror() -> Iterator[MirrorServer]:
+    """The third site (2000s newsroom CMS, query-string URLs, no metadata): 40 articles."""
+    with MirrorServer(theme="legacy", articles=40) as server:
         yield server
 
 

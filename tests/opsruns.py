@@ -61,7 +61,7 @@ def ops_runs(mongo_server) -> Iterator[OpsRuns]:
             NEWSCRAWL_METRICS_PUSHGATEWAY=http.base_url,
         )
         bad = run_crawl(db, mongo_server.uri, SITE, "--base-url", mirror.base_url,
-                        "-s", "NEWSCRAWL_MIN_BODY_WORDS=100000", env=env)
+                        "-s", "NEWSCRAWL_EXTRACT_MIN_WORDS=100000", env=env)
         after_bad = [r.method for r in http.requests]
         messages = len(smtp.messages)
         good = run_crawl(db, mongo_server.uri, SITE, "--base-url", mirror.base_url, env=env)

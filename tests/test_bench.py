@@ -16,11 +16,16 @@ def test_bench_small_run_writes_json(mongo_server, tmp_path) -> None:
     env = dict(os.environ, MONGO_URI=mongo_server.uri)
     proc = subprocess.run(
         [sys.executable, "-m", "crawler.cli", "bench", "--pages", "30", "--sample", "10",
-         "--output", str(output)],
+         "--output", str(output), "--theme-pages", "20"],
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "articles stored/s" in proc.stdout
+    # The extraction table per mirror theme, the no-metadata theme with and without profile.
+    assert "extraction CPU ms/page by theme" in proc.stdout
+    legacy = [line.split() for line in proc.stdout.splitlines() if line.split()[:1] == ["legacy"]]
+    assert [row[1] for row in legacy] == ["lakesidecourier", "(generic"]
+    assert all(row[-5] == "20" for row in legacy)  # every page extracted as an article
     [result] = json.loads(output.read_text(encoding="utf-8"))
     assert result["articles_expected"] == 30
     assert result["articles_stored"] == 30

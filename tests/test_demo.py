@@ -45,21 +45,25 @@ def test_demo_summary_matches_database(mongo_server) -> None:
     assert _children_pids() <= before
 
 
-def _server_pids() -> set[int]:
+def _server_pids(marker: str) -> set[int]:
+    """Database servers whose command line names ``marker`` (their data directory's parent)."""
     pids = set()
-    for proc in psutil.process_iter(["pid", "name"]):
-        if proc.info["name"] in {"ferretdb", "mongod"}:
+    for proc in psutil.process_iter(["pid", "name", "cmdline"]):
+        if proc.info["name"] in {"ferretdb", "mongod"} and marker in " ".join(
+                proc.info["cmdline"] or ()):
             pids.add(proc.info["pid"])
     return pids
 
 
-def test_demo_with_its_own_server_leaves_no_server_running() -> None:
+def test_demo_with_its_own_server_leaves_no_server_running(tmp_path: Path) -> None:
+    """The demo's own server (its data directory under this test's TMPDIR) is gone after it;
+    servers of other processes on the machine do not count."""
     env = {k: v for k, v in os.environ.items() if k != "MONGO_URI"}
-    before = _server_pids()
+    env["TMPDIR"] = str(tmp_path)
     proc = subprocess.run(
         [sys.executable, "-m", "crawler.cli", "demo", "--articles", "60"],
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "database: " in proc.stdout
-    assert _server_pids() - before == set()
+    assert _server_pids(str(tmp_path)) == set()

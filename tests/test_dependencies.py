@@ -1,5 +1,6 @@
 """Every third-party module the code imports is a declared dependency, and every declared
-dependency is imported (or named by a setting); the test bench's likewise."""
+dependency is imported (or named by a setting); the test bench's likewise.  Imports guarded
+by ``except ImportError`` are optional and need no declaration."""
 
 from __future__ import annotations
 
@@ -16,11 +17,27 @@ FIRST_PARTY = {"crawler", "spiders", "pipelines", "newscrawl_dev", "tests"}
 LOADED_BY_SETTING = {"protego"}
 
 
+def optional_imports(tree: ast.AST) -> set[int]:
+    """Ids of the import statements guarded by ``except ImportError`` (optional modules)."""
+    guarded: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+                isinstance(h.type, ast.Name) and h.type.id in {"ImportError",
+                                                               "ModuleNotFoundError"}
+                for h in node.handlers):
+            guarded.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    return guarded
+
+
 def imported(*folders: str) -> set[str]:
     names: set[str] = set()
     for folder in folders:
         for path in (ROOT / folder).rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            optional = optional_imports(tree)
+            for node in ast.walk(tree):
+                if id(node) in optional:
+                    continue
                 if isinstance(node, ast.Import):
                     names.update(a.name.split(".")[0] for a in node.names)
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:

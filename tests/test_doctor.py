@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from crawler.ops.doctor import check_jobs_dir, resp_ping
+from crawler.ops.doctor import check_jobs_dir, check_redis, resp_ping
 from crawler.storage.indexes import ensure_schema
 from tests.crawlutil import REPO, crawl_env
 from tests.receivers import free_port
@@ -30,6 +31,30 @@ def lines(out: str) -> dict[str, str]:
     return found
 
 
+REDIS_PASSWORD = "doctor-secret-pw"
+
+
+@pytest.fixture
+def redis_port(tmp_path: Path) -> Iterator[int]:
+    """A real redis-server on loopback with a password (Debian's package, `make redis-server`)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path), "--requirepass", REDIS_PASSWORD],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if "Ready to accept connections" in line:
+                break
+        else:
+            raise AssertionError("redis-server did not start")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def test_healthy_installation(mongo_db, mongo_server, tmp_path: Path) -> None:
     ensure_schema(mongo_db)
     proc = doctor(crawl_env(mongo_server.uri, mongo_db.name, tmp_path / "jobs"))
@@ -41,6 +66,18 @@ def test_healthy_installation(mongo_db, mongo_server, tmp_path: Path) -> None:
     assert found["redis"].startswith("skip ")
     assert mongo_db.name in found["database"]
     assert proc.stdout.rstrip().endswith("healthy")
+
+
+def test_redis_is_pinged_when_configured(redis_port: int, tmp_path: Path) -> None:
+    resp_ping(f"redis://:{REDIS_PASSWORD}@127.0.0.1:{redis_port}/0", 5.0)
+    with pytest.raises(ConnectionError, match="WRONGPASS"):
+        resp_ping(f"redis://:wrong@127.0.0.1:{redis_port}/0", 5.0)
+    with pytest.raises(ConnectionError, match="NOAUTH"):
+        resp_ping(f"redis://127.0.0.1:{redis_port}/0", 5.0)
+    ok = check_redis(f"redis://:{REDIS_PASSWORD}@127.0.0.1:{redis_port}/0", 5.0)
+    assert ok.ok and not ok.skipped and REDIS_PASSWORD not in ok.line()
+    bad = check_redis(f"redis://default:{REDIS_PASSWORD}x@127.0.0.1:{redis_port}/0", 5.0)
+    assert not bad.ok and "WRONGPASS" in bad.line() and REDIS_PASSWORD not in bad.line()
 
 
 def test_database_down_fails_with_the_fix(tmp_path: Path) -> None:

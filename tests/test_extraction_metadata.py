@@ -11,7 +11,7 @@ import pytest
 from crawler.extraction.authors import clean_authors
 from crawler.extraction.jsonld import LinkedData
 from crawler.extraction.metadata import extract_metadata
-from crawler.extraction.titles import choose_title
+from crawler.extraction.titles import choose_title, strip_site_name
 
 URL = "https://news.example.org/2024/05/01/story/"
 
@@ -93,6 +93,18 @@ def test_site_name_suffix_is_stripped_and_spelling_comes_from_metadata() -> None
     assert title == "Budget passes"
 
 
+@pytest.mark.parametrize(("raw", "site", "expected"), [
+    ("Budget passes |", "Example", "Budget passes"),
+    ("Haushalt beschlossen – Politik – Beispiel Zeitung", "Beispiel Zeitung",
+     "Haushalt beschlossen – Politik"),
+    ("Presupuesto aprobado - El Ejemplo", "El Ejemplo", "Presupuesto aprobado"),
+    ("予算が成立 | 例新聞", "例新聞", "予算が成立"),
+    ("预算获得通过_科技_例网", "例网", "预算获得通过_科技"),
+])
+def test_site_affixes_are_stripped_in_any_language(raw: str, site: str, expected: str) -> None:
+    assert strip_site_name(raw, [site]) == expected
+
+
 # --- authors ---------------------------------------------------------------------------------
 
 def test_author_meta_holding_only_a_profile_url_is_skipped() -> None:
@@ -129,12 +141,34 @@ def test_credit_line_with_slash_separated_names() -> None:
 def test_bold_subheading_is_not_a_credit_line() -> None:
     data = page(body="<div><p><strong>What happens next</strong></p><p>One.</p><p>Two.</p></div>",
                 ld={**ARTICLE, "author": {"@type": "Organization", "name": "Example News"}})
-    assert data["authors"] == ["Example News"]
+    assert data["authors"] == [] and data["credits"] == ["Example News"]
 
 
-def test_outlet_is_kept_when_no_person_is_named() -> None:
+def test_outlet_is_a_credit_when_no_person_is_named() -> None:
     data = page(head=meta("og:site_name", "Example News") + meta("author", "Example News"))
-    assert data["authors"] == ["Example News"]
+    assert data["authors"] == [] and data["credits"] == ["Example News"]
+    assert data["provenance"]["credits"] == "meta"
+
+
+def test_agency_and_desk_credits_are_kept_apart_from_people() -> None:
+    data = page(ld={**ARTICLE, "author": [{"@type": "Person", "name": "Jana Novak"},
+                                          {"@type": "Person", "name": "dpa"}]})
+    assert data["authors"] == ["Jana Novak"] and data["credits"] == ["dpa"]
+    data = page(head=meta("author", "Redaktion Wirtschaft"),
+                body="<div class='byline'><a href='/autor/eva-berg'>Eva Berg</a>"
+                     "<span class='role'>Reporterin</span></div><p>Text.</p>")
+    assert data["authors"] == ["Eva Berg"] and data["credits"] == ["Redaktion Wirtschaft"]
+    data = page(head=meta("author", "AFP"))
+    assert data["authors"] == [] and data["credits"] == ["AFP"]
+
+
+def test_byline_without_its_date_role_or_comment_avatars() -> None:
+    data = page(body="<div class='byline'>Dan Hale - Apr 16, 2015 8:02 pm UTC</div>"
+                     "<div class='comments'><div class='author'>J</div></div><p>Text.</p>")
+    assert data["authors"] == ["Dan Hale"]
+    data = page(body="<div class='author'><span class='author-name'>Ben Sill</span>"
+                     "<div class='author-title'>Games Editor</div></div><p>Text.</p>")
+    assert data["authors"] == ["Ben Sill"]
 
 
 def test_cms_account_named_after_the_site_gives_way_to_a_person() -> None:

@@ -9,7 +9,6 @@ import pytest
 from crawler.fingerprint import content_hash, fingerprint, similarity
 from crawler.items import ArticleItem
 from crawler.storage.catalogue import Catalogue
-from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
 from crawler.urls import article_id
@@ -75,15 +74,14 @@ def store(db, items: list[ArticleItem]) -> None:
 
 
 @pytest.mark.parametrize("memory_max", [0, 1000], ids=["by-key", "in-memory"])
-def test_across_runs(mongo_db, memory_max):
-    ensure_schema(mongo_db)
+def test_across_runs(schema_db, memory_max):
     first = [item("original", body(1)), item("other", body(2))]
-    run1 = new_run(mongo_db, memory_max)
+    run1 = new_run(schema_db, memory_max)
     for it in first:
         assert run1.check(it) == NEW
-    store(mongo_db, first)
+    store(schema_db, first)
 
-    run2 = new_run(mongo_db, memory_max)  # a new run: nothing of run 1 in its memory
+    run2 = new_run(schema_db, memory_max)  # a new run: nothing of run 1 in its memory
     again = item("original", body(1))
     assert run2.check(again) == SAME
     moved = item("moved", body(2))
@@ -95,14 +93,14 @@ def test_across_runs(mongo_db, memory_max):
     assert run2.check(item("fresh", body(3))) == NEW
 
     # Stored, the repost is its own document; the moved copy an alias of the other.
-    store(mongo_db, [moved, repost])
-    assert mongo_db.articles.count_documents({}) == 3
-    dup = mongo_db.articles.find_one({"duplicate_of": article_id(first[0].canonical_url)})
+    store(schema_db, [moved, repost])
+    assert schema_db.articles.count_documents({}) == 3
+    dup = schema_db.articles.find_one({"duplicate_of": article_id(first[0].canonical_url)})
     assert dup["canonical_url"] == f"{BASE}/2024/05/01/repost/"
-    other = mongo_db.articles.find_one({"_id": article_id(first[1].canonical_url)})
+    other = schema_db.articles.find_one({"_id": article_id(first[1].canonical_url)})
     assert f"{BASE}/2024/05/01/moved/" in other["aliases"]
     # Known aliases are recognised in a later run too: the copy again merges only its URLs.
-    run3 = new_run(mongo_db, memory_max)
+    run3 = new_run(schema_db, memory_max)
     via_alias = item("moved", body(2))
     assert run3.check(via_alias) == ALIAS
     assert via_alias.canonical_url == first[1].canonical_url

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.cli import EXIT_LOCKED
 from crawler.ops.schedule import (
-    EXIT_LEASE_HELD,
     Entry,
     Runner,
     ScheduleError,
@@ -79,8 +79,8 @@ def test_runner_reports_exit_codes_and_a_held_lease_as_skipped(caplog) -> None:
     entry = Entry(1, "* * * * *", ("sites",))
     with caplog.at_level(logging.INFO):
         assert Runner().run(entry) == 0
-        held = Runner([sys.executable, "-c", f"import sys; sys.exit({EXIT_LEASE_HELD})"])
-        assert held.run(entry) == EXIT_LEASE_HELD
+        held = Runner([sys.executable, "-c", f"import sys; sys.exit({EXIT_LOCKED})"])
+        assert held.run(entry) == EXIT_LOCKED
         failing = Runner([sys.executable, "-c", "import sys; sys.exit(4)"])
         assert failing.run(entry) == 4
     messages = [(r.levelname, r.getMessage()) for r in caplog.records

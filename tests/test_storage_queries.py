@@ -13,7 +13,6 @@ from pymongo.errors import OperationFailure
 from crawler.items import ArticleItem
 from crawler.storage.catalogue import Catalogue
 from crawler.storage.client import capabilities
-from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
 from crawler.urls import article_id as id_of
@@ -44,12 +43,11 @@ def item(slug: str, seed: int, links: tuple[str, ...] = (), **fields) -> Article
 
 
 @pytest.fixture
-def graph_db(mongo_db):
+def graph_db(schema_db):
     """a -> b -> c, d a near-duplicate of a, a revised once."""
-    ensure_schema(mongo_db)
 
     normalize = NormalizePipeline(stats())
-    dedup = Deduplicator(Catalogue(db=mongo_db))
+    dedup = Deduplicator(Catalogue(db=schema_db))
     a_text = text(1)
     near = a_text.split()
     near[20:22] = ["small", "edit"]
@@ -58,12 +56,12 @@ def graph_db(mongo_db):
     for it in items:
         normalize.process_item(it)
         dedup.check(it)
-    writer = ArticleWriter(mongo_db, stats=Counts())
+    writer = ArticleWriter(schema_db, stats=Counts())
     writer.write_batch([build_article(it, threshold=0.8) for it in items])
     items[0].title = "A, corrected"
     writer.write_batch([build_article(items[0], threshold=0.8)])
-    assert mongo_db.articles.find_one({"duplicate_of": id_of(f"{BASE}/2024/05/01/a/")})
-    return mongo_db
+    assert schema_db.articles.find_one({"duplicate_of": id_of(f"{BASE}/2024/05/01/a/")})
+    return schema_db
 
 
 def test_the_doc_has_the_promised_queries():

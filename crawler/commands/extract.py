@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 FIELDS = ("source", "ok", "reason", "page_type", "url", "page_canonical", "title", "description",
-          "authors", "published_at", "published_local", "published_day", "modified_at",
-          "language", "categories", "tags", "image", "site_name", "word_count", "text",
-          "body_markdown", "related", "provenance")
+          "authors", "credits", "published_at", "published_local", "published_day",
+          "modified_at", "language", "categories", "tags", "image", "site_name", "word_count",
+          "text", "body_markdown", "related", "provenance")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

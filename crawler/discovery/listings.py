@@ -11,6 +11,7 @@ from parsel import Selector
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
 from crawler.discovery.dates import parse_date
+from crawler.urls import canonicalize, match_form
 
 _IGNORED = tuple("." + e for e in IGNORED_EXTENSIONS)
 # How far up from a link to look for the date of the teaser it belongs to.
@@ -57,7 +58,7 @@ def _teaser_date(a: Selector, url: str, base_url: str,
     date cannot be attributed and None is returned.
     """
     el = a.root
-    own = urlsplit(url).path.rstrip("/")
+    own = canonicalize(url)
     for _ in range(_DATE_ANCESTORS):
         el = el.getparent()
         if el is None:
@@ -67,7 +68,7 @@ def _teaser_date(a: Selector, url: str, base_url: str,
             continue
         for href in el.xpath(".//a/@href"):
             other = urljoin(base_url, str(href))
-            if is_article(other) and urlsplit(other).path.rstrip("/") != own:
+            if is_article(other) and canonicalize(other) != own:
                 return None
         value = str(times[0]).strip()
         return value if parse_date(value) else None
@@ -75,13 +76,27 @@ def _teaser_date(a: Selector, url: str, base_url: str,
 
 
 def page_number(url: str, pattern: str) -> int | None:
-    m = re.search(pattern, urlsplit(url).path)
+    """The page number ``pattern`` captures in ``url``'s path and query (see match_form)."""
+    m = re.search(pattern, match_form(url))
     return int(m.group(1)) if m else None
 
 
 def listing_root(url: str, pattern: str) -> str:
-    """The first page of the listing ``url`` belongs to."""
+    """The first page of the listing ``url`` belongs to: the URL without the page part.
+
+    ``/category/news/page/3/`` -> ``/category/news/``;
+    ``/news/index?page=list&pg=3`` (pattern ``[?&]pg=(\\d+)``) -> ``/news/index?page=list``.
+    """
     parts = urlsplit(url)
-    m = re.search(pattern, parts.path)
-    path = parts.path[:m.start()] + "/" if m else parts.path
-    return urlunsplit(parts._replace(path=path, query="", fragment=""))
+    form = match_form(url)
+    m = re.search(pattern, form)
+    if m is None:
+        return urlunsplit(parts._replace(fragment=""))
+    if m.group(0).startswith("/"):
+        rest = form[:m.start()] + "/" + form[m.end():].lstrip("/")
+    else:
+        rest = form[:m.start()] + form[m.end():]
+        if m.group(0).startswith("?"):
+            rest = rest.replace("&", "?", 1) if "?" not in rest else rest
+    path, _, query = rest.partition("?")
+    return urlunsplit(parts._replace(path=path, query=query, fragment=""))

@@ -1,11 +1,13 @@
-"""Article authors: people before outlets, from structured data, meta tags and the page.
+"""Article authors: people apart from credits, from structured data, meta tags and the page.
 
 Sources in trust order: the JSON-LD article's ``author``; author ``<meta>`` tags; byline
 elements (``rel=author``, ``itemprop=author``, byline classes, an author list printed next
 to the headline); a credit line that opens or closes the body (``<p><strong>Name</strong>``).
 Many pages credit the outlet in their metadata (a JSON-LD ``Organization``, the site's own
-name, the CMS account named after the site) and print the reporter on the page: an outlet
-is kept only when no source names a person.
+name, the CMS account named after the site), a news agency (``AFP``, ``dpa``, ``Reuters``)
+or a desk (``red``, ``Redaktion X``) and print the reporter on the page: those names are
+*credits*, kept apart from the people who wrote the article, and a later source that names
+a person still wins the ``authors`` field.
 """
 
 from __future__ import annotations
@@ -29,8 +31,12 @@ _DATEISH = re.compile(r"\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}.*$")
 _SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|\||&|\s/\s|(?<=[^\W\d_])/(?=[^\W\d_])|\band\b|\bund\b"
                             r"|\by\b|\bet\b|\bog\b|\ben\b|\boch\b|\bi\b|\be\b|\bu\.\b|\bsowie\b"
                             r"|、|・)\s*", re.IGNORECASE)
-_AUTHOR_NOISE = re.compile(r"^(?:by|staff|admin|administrator|editor|redaktion|unknown|"
+_AUTHOR_NOISE = re.compile(r"^(?:by|admin|administrator|editor|unknown|"
                            r"anonymous|guest|null|none|undefined)$", re.IGNORECASE)
+# A date or time printed after the name in a byline ("Jane Doe - Apr 16, 2015 8:02 pm").
+_MONTH_DATE = re.compile(
+    r"\s*[-–—|,·]?\s*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+    r"\s+\d{1,2}(?:st|nd|rd|th)?\b.*$", re.IGNORECASE)
 _ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation"}
 _TOKEN = re.compile(r"[^\W_]+")
 # A credit line's name: two to four capitalised words, or two to four CJK characters.
@@ -43,13 +49,14 @@ def clean_authors(raw: Iterable[str]) -> list[str]:
     names: list[str] = []
     for value in raw:
         value = clean_space(_PARENS.sub(" ", _URLISH.sub(" ", value or "")))
-        value = _DATEISH.sub("", _BY.sub("", value))
+        value = _MONTH_DATE.sub("", _DATEISH.sub("", _BY.sub("", value)))
         for part in _SPLIT_AUTHORS.split(value):
             part = _BY.sub("", part.strip(" .:-–—()[]\"'"))
             part = clean_space(part)
             if not part or _AUTHOR_NOISE.match(part) or len(part) > 60:
                 continue
-            if not re.search(r"[^\W\d_]", part) or len(part.split()) > 6:
+            if (not re.search(r"[^\W\d_]", part) or re.search(r"\d", part)
+                    or len(part.split()) > 6):
                 continue
             if part.lower() not in {n.lower() for n in names}:
                 names.append(part)
@@ -92,12 +99,21 @@ def _meta_authors(values: dict[str, list[str]]) -> list[str]:
 
 
 def _byline_authors(tree: HtmlElement) -> list[str]:
+    """Names in the page's byline elements: the author links or the name element inside a
+    byline when it has them (not the role, date or avatar printed with it); bylines of
+    comments and reaction lists are not the article's."""
     out = []
     for el in sel.BYLINE(tree)[:6]:
-        text = clean_space(el.text_content())
-        if text and len(text) <= 80:
-            out.append(text)
-    return out[:2]
+        if sel.COMMENT_ANCESTORS(el) or sel.BYLINE_INSIDE(el):
+            continue
+        parts = [clean_space(a.text_content()) for a in sel.AUTHOR_LINKS(el)]
+        parts = [t for t in parts if t] or [clean_space(n.text_content())
+                                            for n in sel.NAME_ELEMENTS(el)]
+        parts = [t for t in parts if t] or [clean_space(el.text_content())]
+        out.extend(t for t in parts if t and len(t) <= 80)
+        if len(out) >= 2:
+            break
+    return out[:4]
 
 
 def _headline_authors(tree: HtmlElement) -> list[str]:
@@ -165,17 +181,19 @@ def _is_outlet(names: list[str], site_names: list[str], typed_person: bool = Fal
 
 
 def extract_authors(tree: HtmlElement, ld: LinkedData, meta: dict[str, list[str]],
-                    site_names: list[str]) -> tuple[list[str], str | None]:
-    """``(names, source)``: the first source naming people; else the outlet, if credited."""
+                    site_names: list[str]) -> tuple[list[str], list[str], str | None]:
+    """``(people, credits, source)``: the first source naming people; the outlets, agencies
+    and desks credited by the sources read up to it go to ``credits``."""
     ld_names, kind = _ld_authors(ld)
     sources = (
         ("json-ld", lambda: clean_authors(ld_names)),
         ("meta", lambda: _meta_authors(meta)),
-        ("byline", lambda: clean_authors(_byline_authors(tree))),
-        ("byline", lambda: clean_authors(_headline_authors(tree))),
+        ("byline", lambda: _byline_names(tree)),
+        ("byline", lambda: _few(clean_authors(_headline_authors(tree)))),
         ("credit-line", lambda: _credit_line_authors(tree)),
     )
-    outlet: tuple[list[str], str | None] = ([], None)
+    credits: list[str] = []
+    credit_source: str | None = None
     for source, find in sources:
         names = find()
         if not names:
@@ -183,7 +201,23 @@ def extract_authors(tree: HtmlElement, ld: LinkedData, meta: dict[str, list[str]
         person = source == "json-ld" and kind == "person"
         if (source == "json-ld" and kind == "organisation") or _is_outlet(names, site_names,
                                                                             person):
-            outlet = outlet if outlet[0] else (names, source)
-            continue
-        return names, source
-    return outlet
+            people, found = [], names
+        else:
+            people = [n for n in names if not sel.AGENCY_CREDIT.match(n)]
+            found = [n for n in names if sel.AGENCY_CREDIT.match(n)]
+        for name in found:
+            if name.lower() not in {c.lower() for c in credits}:
+                credits.append(name)
+                credit_source = credit_source or source
+        if people:
+            return people, credits, source
+    return [], credits, credit_source
+
+
+def _byline_names(tree: HtmlElement) -> list[str]:
+    return _few(clean_authors(_byline_authors(tree)))
+
+
+def _few(names: list[str]) -> list[str]:
+    """A "byline" that lists more than eight names is an index or a link list."""
+    return names if len(names) <= 8 else []

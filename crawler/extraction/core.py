@@ -11,12 +11,14 @@ from lxml import etree
 from crawler.extraction import selectors as sel
 from crawler.extraction.body import (
     Body,
+    body_range,
     generic_body,
     locate,
     profile_body,
     profile_container,
 )
 from crawler.extraction.decode import decode
+from crawler.extraction.fields import apply_fields
 from crawler.extraction.jsonld import LinkedData
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.options import ExtractOptions
@@ -24,6 +26,7 @@ from crawler.extraction.pagetype import ARTICLE_TYPES_SOURCE, page_type
 from crawler.extraction.related import related_links
 from crawler.extraction.result import ExtractionResult
 from crawler.extraction.timelimit import ExtractionTimeout, time_limit
+from crawler.profiles import SiteProfile
 
 logger = logging.getLogger(__name__)
 
@@ -104,22 +107,26 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
     meta = extract_metadata(tree, url, ld)
     provenance: dict[str, str] = meta.pop("provenance")
     og_type: str = meta.pop("og_type")
+    published_meta: bool = meta.pop("published_meta")
 
     profile = opts.profile
-    container = profile_container(tree, profile.body) if profile and profile.body else None
+    if profile is not None and profile.fields:
+        apply_fields(meta, provenance, tree, url, profile.fields)
+    container = _profile_container(tree, profile)
     if container is not None:
         assert profile is not None
         body = profile_body(tree, url, container, profile.body_exclude, opts.include_captions)
     else:
         body = generic_body(tree, url, ld.get("articleBody") if ld.article else None,
-                            meta.get("description"))
+                            meta.get("description"), opts.min_words, opts.include_captions)
         body.elements = locate(tree, body.blocks)
     body.drop_heading(meta.get("title"))
     words = body.word_count
     provenance["text"] = body.source
     body_class = sel.BODY_CLASS(tree)
     kind, kind_source = page_type(url, profile, ld, og_type, words, opts.min_words,
-                                  str(body_class[0]) if body_class else "")
+                                  str(body_class[0]) if body_class else "",
+                                  published_meta=published_meta, url_known=bool(opts.url))
     provenance["page_type"] = kind_source
 
     result = ExtractionResult(url=url, page_type=kind, encoding=encoding, **meta)
@@ -139,6 +146,16 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
     result.provenance = provenance
     result.ok = True
     return result
+
+
+def _profile_container(tree: lxml.html.HtmlElement, profile: SiteProfile | None
+                       ) -> etree._Element | None:
+    """The profile's body element, or the run of elements its body range delimits."""
+    if profile is None:
+        return None
+    if profile.body_start or profile.body_stop:
+        return body_range(tree, profile.body, profile.body_start, profile.body_stop)
+    return profile_container(tree, profile.body) if profile.body else None
 
 
 def _fill_body(result: ExtractionResult, body: Body, words: int) -> None:

@@ -15,6 +15,9 @@ publisher's calendar day (``published_day``), taken from
     UTC everywhere and print only the local date) -- accepted within a day of the UTC day;
 ``utc``
     the UTC day, when the page says neither.
+
+Without any structured date, htmldate's fast mode reads the page, then
+:mod:`crawler.extraction.printeddates` the first date printed in its text (source ``text``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from lxml.html import HtmlElement
 
 from crawler.extraction import selectors as sel
 from crawler.extraction.jsonld import LinkedData, text_of
+from crawler.extraction.printeddates import page_text_date
 
 _TZ_COMPACT = re.compile(r"([+-]\d{2})(\d{2})$")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -109,9 +113,34 @@ class _TimeValues:
         return self._values
 
 
+def _earlier(a: str, b: str) -> bool:
+    """``a`` is an earlier instant than ``b`` (days compared when either lacks an offset)."""
+    da, db = _parse(a), _parse(b)
+    if da is None or db is None:
+        return False
+    if (da.tzinfo is None) != (db.tzinfo is None):
+        return da.date() < db.date()
+    return da < db
+
+
+def _is_update_stamp(el: HtmlElement) -> bool:
+    """A ``<time>`` that the page labels as its last update, by markup or by the words
+    printed just before it ("Last updated", "Aktualisiert", "Mis à jour"...)."""
+    if el.get("itemprop") == "dateModified" or sel.UPDATED_CLASS.search(el.get("class") or ""):
+        return True
+    parent = el.getparent()
+    label = (parent.text or "") if parent is not None else ""
+    prev = el.getprevious()
+    if prev is not None:
+        label += " " + prev.text_content() + (prev.tail or "")
+    if parent is not None and sel.UPDATED_CLASS.search(parent.get("class") or ""):
+        return True
+    return bool(sel.UPDATED_LABEL.search(label[-60:]))
+
+
 def _time_element(tree: HtmlElement) -> str | None:
     for el in sel.TIME_DATETIME(tree):
-        if el.get("itemprop") == "dateModified" or "updated" in (el.get("class") or ""):
+        if _is_update_stamp(el):
             continue
         value = normalize_date(el.get("datetime"))
         if value:
@@ -119,14 +148,25 @@ def _time_element(tree: HtmlElement) -> str | None:
     return None
 
 
-def _htmldate(tree: HtmlElement, url: str, original: bool) -> str | None:
+def _htmldate(tree: HtmlElement, url: str, original: bool) -> tuple[str | None, str]:
+    """htmldate without its extensive search, then the page's first printed date.
+
+    htmldate's extensive search hands every plausible text segment to dateparser (tens of
+    milliseconds a call, seconds for the first call in a process): on pages without date
+    metadata it was the slowest step of extraction.  Its fast mode plus one bounded regular
+    expression pass (:func:`crawler.extraction.printeddates.page_text_date`) finds the same
+    dates.
+    """
     from htmldate import find_date
 
     try:
-        return find_date(tree, url=url or None, original_date=original,
-                         extensive_search=True, outputformat="%Y-%m-%d")
+        found = find_date(tree, url=url or None, original_date=original,
+                          extensive_search=False, outputformat="%Y-%m-%d")
     except Exception:
-        return None
+        found = None
+    if found:
+        return found, "htmldate"
+    return page_text_date(tree), "text"
 
 
 def _is_utc(value: str | None) -> bool:
@@ -191,7 +231,11 @@ def publisher_day(local: str | None, tree: HtmlElement) -> tuple[str | None, str
 
 def publication_dates(tree: HtmlElement, url: str, ld: LinkedData,
                       meta: dict[str, list[str]]) -> PublicationDates:
-    """Published and modified dates in the trust order JSON-LD, meta, ``<time>``, htmldate."""
+    """Published and modified dates in the trust order JSON-LD, meta, ``<time>``, htmldate.
+
+    A meta publication time later than the JSON-LD ``datePublished`` is an update stamp
+    (the earlier one wins), and a ``<time>`` the page labels as an update is skipped.
+    """
     prov: dict[str, str] = {}
 
     def first_meta(keys: tuple[str, ...]) -> tuple[str | None, str | None]:
@@ -201,13 +245,15 @@ def publication_dates(tree: HtmlElement, url: str, ld: LinkedData,
         return None, None
 
     published, src = normalize_date(ld.get("datePublished") or ld.get("dateCreated")), "json-ld"
-    if not published:
-        raw, src = first_meta(sel.META_PUBLISHED)
-        published = normalize_date(raw)
+    raw, meta_src = first_meta(sel.META_PUBLISHED)
+    declared = normalize_date(raw)
+    if not published or (declared and _earlier(declared, published)):
+        # a meta tag that names a later instant than the JSON-LD is an update stamp
+        published, src = declared, meta_src
     if not published:
         published, src = _time_element(tree), "time"
     if not published:
-        published, src = _htmldate(tree, url, original=True), "htmldate"
+        published, src = _htmldate(tree, url, original=True)
     times = _TimeValues(tree)
     local = _local_spelling(published, times, [normalize_date(v) for v in
                                                meta.get("article:published_time", [])])

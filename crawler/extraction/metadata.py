@@ -95,8 +95,9 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     put("description", clean_space(description) or None, src)
 
     # authors
-    authors, src = extract_authors(tree, ld, meta.values, site_names)
+    authors, credits, src = extract_authors(tree, ld, meta.values, site_names)
     put("authors", authors, src)
+    put("credits", credits, None if authors else src)
 
     # dates
     dates = publication_dates(tree, url, ld, meta.values)
@@ -146,6 +147,7 @@ def extract_metadata(tree: HtmlElement, url: str, ld: LinkedData) -> dict[str, A
     put("page_canonical", urljoin(url, canonical[0]) if canonical else None, src)
 
     out["og_type"] = (meta.first(sel.META_OG_TYPE)[0] or "").lower()
+    out["published_meta"] = bool(meta.values.get("article:published_time"))
     out["provenance"] = prov
     return out
 

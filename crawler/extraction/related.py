@@ -34,7 +34,8 @@ class LinkFilter:
                  profile: SiteProfile | None) -> None:
         self.page_url = page_url
         self.profile = profile
-        self.selves = {canonicalize(u) for u in (page_url, canonical_url) if u}
+        self.canonical = profile.canonical if profile is not None else canonicalize
+        self.selves = {self.canonical(u) for u in (page_url, canonical_url) if u}
         self.hosts = {_host(u) for u in (page_url, canonical_url) if u}
 
     def __call__(self, href: str | None) -> str | None:
@@ -47,13 +48,14 @@ class LinkFilter:
             return None
         if sel.SHARE_HOSTS.search(parts.hostname) or sel.NON_ARTICLE_LINK.search(absolute):
             return None
-        url = canonicalize(absolute)
+        url = self.canonical(absolute)
         if url in self.selves:
             return None
         host = _host(url)
         if self.profile is not None:
             same_site = host in self.hosts or in_domains(url, self.profile.allowed_domains)
-            if not same_site or not self.profile.is_article_url(url):
+            # The profile's regexes read the URL as the page writes it (see match_form).
+            if not same_site or not self.profile.is_article_url(absolute):
                 return None
         elif host not in self.hosts or urlsplit(url).path in ("", "/"):
             return None

@@ -23,7 +23,8 @@ class ExtractionResult:
     url: str = ""
     title: str | None = None
     description: str | None = None
-    authors: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # people
+    credits: list[str] = field(default_factory=list)  # agencies, desks, the outlet
     published_at: str | None = None  # UTC, ISO 8601
     published_local: str | None = None  # ISO 8601 as the page states it (its own offset)
     published_day: str | None = None  # YYYY-MM-DD, the publisher's calendar day
@@ -58,7 +59,7 @@ class ExtractionResult:
         deep is a deep copy.
         """
         data = {name: getattr(self, name) for name in _FIELDS}
-        for name in ("authors", "categories", "tags", "minhash"):
+        for name in ("authors", "credits", "categories", "tags", "minhash"):
             data[name] = list(data[name])
         data["related"] = [dict(link) for link in self.related]
         data["provenance"] = dict(self.provenance)

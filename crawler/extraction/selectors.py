@@ -24,6 +24,12 @@ HEADLINE_H2 = XPath('(//article//header//h2 | //article//h2[contains(@class, "ti
                     ' or contains(@class, "headline")])[not(ancestor::a or ancestor::nav'
                     ' or ancestor::aside or ancestor::footer)]')
 TIME_DATETIME = XPath("//time[@datetime]")
+# A date the page labels as its last update, not its publication.
+UPDATED_CLASS = re.compile(r"updated|modified|aktualisiert", re.IGNORECASE)
+UPDATED_LABEL = re.compile(
+    r"(?:updated|modified|aktualisiert|geändert|mis à jour|modifié|actualizado|atualizado"
+    r"|aggiornato|bijgewerkt|oppdatert|opdateret|uppdaterad|päivitetty|güncelleme"
+    r"|aktualizováno|обновлено)\s*(?:on|am|le|el|em|il|op|:)?\s*:?\s*$", re.IGNORECASE)
 # Dates printed for readers: time elements and date/byline lines outside navigation, sidebars,
 # footers and comments, modification dates left out (read in page order).
 PRINTED_DATES = XPath(
@@ -65,6 +71,26 @@ BYLINE = XPath(
     ' or contains(concat(" ", normalize-space(@class), " "), " author ")'
     + "".join(f' or contains(@class, "{c}")' for c in _BYLINE_CLASSES) + "]"
 )
+# Inside a byline element: the author links, the name element (not the role or avatar).
+AUTHOR_LINKS = XPath('.//a[@rel="author" or contains(@href, "/author") or @itemprop="author"'
+                     ' or contains(@href, "/autor") or contains(@href, "/auteur")'
+                     ' or contains(@href, "/journalist") or contains(@href, "/profile")]')
+NAME_ELEMENTS = XPath('.//*[contains(@class, "name") or @itemprop="name"]'
+                      '[not(.//*[contains(@class, "name") or @itemprop="name"])]')
+BYLINE_INSIDE = XPath('ancestor::*[@rel="author" or @itemprop="author"'
+                      ' or contains(concat(" ", normalize-space(@class), " "), " author ")]')
+COMMENT_ANCESTORS = XPath('ancestor::*[contains(@class, "comment") or contains(@id, "comment")'
+                          ' or contains(@class, "reaction") or contains(@class, "avatar")]')
+# News agencies and desk credits: credited, but not the people who wrote the article.
+AGENCY_CREDIT = re.compile(
+    r"^(?:afp|ap|associated press|reuters|dpa|dpa-afx|apa|sda|keystone-sda|kna|epd|efe|ansa"
+    r"|europa press|xinhua|pa|pa media|press association|tt|ntb|ritzau|kyodo|yonhap|aap|čtk|ctk"
+    r"|pap|tass|ria novosti|interfax|ians|pti|ani|uni|anadolu|aa|dha|iha|agence france-presse"
+    r"|agencias?|agencies|agências?|agenzie|agenturen|wires?|wire services?|red|red\."
+    r"|(?:die |la |el |a )?(?:redaktion|rédaction|redacción|redação|redazione|redactie"
+    r"|redaksjonen|redaktionen|redakce|redakcja)(?:\s+\S.*)?"
+    r"|(?:news|web|online|city|metro|sports?|foreign|national) ?desk|newsdesk|staff"
+    r"|staff (?:reporters?|writers?))$", re.IGNORECASE)
 # An author element in the headline's own block, whatever the case of its class name.
 NEAR_HEADLINE_AUTHOR = XPath(
     './/*[contains(translate(@class, "AUTHOR", "author"), "author") and not('
@@ -72,19 +98,18 @@ NEAR_HEADLINE_AUTHOR = XPath(
                   for w in ("img", "image", "avatar", "photo", "bio", "desc", "social",
                             "follow", "about"))
     + ")]")
-# The article's own category links, as a reader sees them (an article's footer holds them
-# in WordPress themes; the page's footer, navigation and sidebars do not).
+# The article's own category links, as a reader sees them (WordPress rel="category",
+# tagDiv entry-category links); an article's own footer holds them in WordPress themes, the
+# page's footer, navigation and sidebars do not.  Tested on ``a`` elements only: every page
+# runs it.
 CATEGORY_LINKS = XPath(
-    '(//a[contains(concat(" ", @rel, " "), " category ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " tdb-entry-category ")]'
-    ' | //*[contains(concat(" ", normalize-space(@class), " "), " tdb-category ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " td-category ")]//a)'
+    '//a[contains(@rel, "category") or contains(@class, "entry-category")'
+    ' or contains(../../@class, "td-category")]'
     '[not(ancestor::nav or ancestor::aside or ancestor::footer[not(ancestor::article)])]')
 # Breadcrumb trails (Home > Section > Article): their inner links name the sections.
 BREADCRUMB_LINKS = XPath(
-    '//*[contains(translate(@class, "BREADCRUMB", "breadcrumb"), "breadcrumb")'
-    ' or translate(@aria-label, "BREADCRUMB", "breadcrumb")="breadcrumb"'
-    ' or translate(@aria-label, "BREADCRUMBS", "breadcrumbs")="breadcrumbs"]//a[@href]')
+    '//*[contains(@class, "readcrumb")'
+    ' or @aria-label[contains(translate(., "BREADCUMS", "breadcums"), "breadcrumb")]]//a[@href]')
 TAG_LINKS = XPath('//a[@rel="tag" and not(contains(@rel, "category"))]'
                   ' | //*[contains(@class, "tdb-tags") or contains(@class, "td-tags")]//a'
                   ' | //*[contains(@class, "post-tags") or contains(@class, "entry-tags")]//a')
@@ -96,6 +121,9 @@ IMAGE_REFS = XPath("//img[@src or @data-src] | //a[@href][@data-caption]")
 CAPTIONS = XPath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]"
                  " | .//*[contains(@class, 'caption') and not(self::p)]")
 PARAGRAPH_PARENTS = XPath(".//p/..")
+# The text a reader sees: no scripts, styles or templates.
+VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style"
+                     " or ancestor::noscript or ancestor::template)]")
 # A container of body chunks that a page splits with ads or embeds (same tag and class).
 SAME_CLASS_ELEMENTS = "//{tag}[@class=$cls]"
 

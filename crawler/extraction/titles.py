@@ -6,8 +6,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_SEPARATORS = re.compile(r"\s+[|–—\-:·•»«/]{1,2}\s+|\s+::\s+|\s*[｜|]\s*|--+|\s+_\s+")
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Chinese portals join headline, section and site with a bare underscore.
+_SEPARATORS = re.compile(r"\s+[|–—\-:·•»«/]{1,2}\s+|\s+::\s+|\s*[｜|]\s*|--+|\s+_\s+"
+                         rf"|(?<=[{_CJK}])_(?=[{_CJK}])")
 _SPACE = re.compile(r"\s+")
+# A separator left at either end once a CMS printed an empty site name ("Headline |").
+_DANGLING = re.compile(r"^\s*[|｜]+\s+|\s+[|｜]+\s*$")
 _WORD = re.compile(r"\w+")
 
 
@@ -22,7 +27,7 @@ def title_key(text: str) -> str:
 
 def strip_site_name(title: str, site_names: Iterable[str]) -> str:
     """Remove leading/trailing segments that name the site (``Headline | Site``)."""
-    title = clean_space(title)
+    title = _DANGLING.sub("", clean_space(title))
     names = {title_key(n) for n in site_names if n and title_key(n)}
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:

@@ -39,7 +39,7 @@ class ArticleDedupMiddleware:
         frontier = getattr(spider, "frontier", None)
         if not kind or frontier is None:
             return None
-        canonical = canonicalize(request.url)
+        canonical = getattr(spider, "canonical", canonicalize)(request.url)
         if (request.meta.get("nc_run") == frontier.token
                 and request.meta.get("nc_claim") == canonical):
             return None

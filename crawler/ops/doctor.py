@@ -95,7 +95,7 @@ def check_redis(url: str, timeout: float) -> Check:
         return Check("redis", True, "not configured (NEWSCRAWL_REDIS_URL is empty)", skipped=True)
     shown = redact_uri(url)
     try:
-        ping_redis(url, timeout)
+        resp_ping(url, timeout)
     except Exception as exc:
         detail = f"{type(exc).__name__}: {exc}".replace(url, shown)
         return Check("redis", False, f"no PONG from {shown} ({detail[:200]})",
@@ -103,26 +103,12 @@ def check_redis(url: str, timeout: float) -> Check:
     return Check("redis", True, f"PONG from {shown}")
 
 
-def ping_redis(url: str, timeout: float) -> None:
-    """PING through redis-py when installed, else one RESP exchange over a socket."""
-    try:
-        import redis
-    except ImportError:
-        redis = None
-    if redis is not None:
-        client = redis.Redis.from_url(url, socket_timeout=timeout,
-                                      socket_connect_timeout=timeout)
-        try:
-            if not client.ping():
-                raise ConnectionError("PING was not answered with PONG")
-        finally:
-            client.close()
-        return
-    resp_ping(url, timeout)
-
-
 def resp_ping(url: str, timeout: float) -> None:
-    """AUTH (when the URL has a password) and PING in Redis's wire protocol, stdlib only."""
+    """AUTH (when the URL has a password) and PING in Redis's wire protocol (RESP).
+
+    The standard library suffices for two commands, so the check works whether or not a
+    Redis client library is installed.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss"):
         raise ValueError("a Redis URL starts with redis:// or rediss://")

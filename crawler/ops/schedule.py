@@ -28,11 +28,10 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from crawler.cli import EXIT_LOCKED
+
 logger = logging.getLogger(__name__)
 
-# Exit code of a crawl that found its site's run lease held by another run (see
-# docs/operations.md).
-EXIT_LEASE_HELD = 5
 DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -138,7 +137,7 @@ class Runner:
                 self.running.discard(proc)
         if code == 0:
             logger.info("%s finished (exit code 0)", entry.name)
-        elif code == EXIT_LEASE_HELD:
+        elif code == EXIT_LOCKED:
             logger.warning("%s skipped: another run holds the lease of this site and job "
                            "(exit code 5)",
                            entry.name)

@@ -26,7 +26,7 @@ tr.failed td{background:#fbeaea}tr.failed td.status{color:#a3262e;font-weight:60
 .chart .threshold{stroke:#a3262e;stroke-dasharray:6 4}
 td.run{font-size:.8em;word-break:break-all;max-width:220px}
 .empty{color:#5a6275;font-style:italic}
-.alerts{color:#a3262e;font-size:.95em;word-break:normal}
+tr.failed td.alerts{color:#a3262e;font-size:.85em;padding-top:0}
 """
 
 
@@ -45,9 +45,8 @@ def _run_row(run: RunRow) -> str:
     started = run.started_at.strftime("%Y-%m-%d %H:%M") if run.started_at else ""
     rate = run.failure_rate
     mark = "✗ " if run.failed else "✓ "
-    alerts = "".join(f'<div class="alerts">{escape(a)}</div>' for a in run.alerts)
     cells = [
-        f'<td class="run">{escape(run.run_id)}{alerts}</td>', f"<td>{escape(run.site)}</td>",
+        f'<td class="run">{escape(run.run_id)}</td>', f"<td>{escape(run.site)}</td>",
         f"<td>{started}</td>", f'<td class="status">{mark}{escape(run.status)}</td>',
         f'<td class="num">{"" if run.exit_code is None else run.exit_code}</td>',
         f'<td class="num">{_duration(run.duration_s)}</td>',
@@ -59,7 +58,11 @@ def _run_row(run: RunRow) -> str:
         f'<td class="num" data-field="errors">{run.errors}</td>',
     ]
     css = ' class="failed"' if run.failed else ""
-    return f'<tr{css} data-run="{escape(run.run_id)}">{"".join(cells)}</tr>'
+    row = f'<tr{css} data-run="{escape(run.run_id)}">{"".join(cells)}</tr>'
+    if run.alerts:  # the failed monitors, full width under their run
+        row += (f'<tr{css}><td colspan="{len(cells)}" class="alerts">'
+                + "<br>".join(f"⚠ {escape(a)}" for a in run.alerts) + "</td></tr>")
+    return row
 
 
 def render(data: ReportData) -> str:

@@ -62,12 +62,15 @@ class StoredArticle:
     modified_at: datetime | None = None  # newest of modified/published, else last fetched
     etag: str | None = None
     last_modified: str | None = None  # the Last-Modified header as stored
+    url: str | None = None  # the address it was last fetched at (when read from the article)
 
     @classmethod
     def from_article(cls, doc: dict[str, Any]) -> StoredArticle:
         http = doc.get("http") or {}
+        url = doc.get("url")
         return cls(doc["_id"], canonicalize(doc["canonical_url"]), stamp(doc),
-                   http.get("etag") or None, http.get("last_modified") or None)
+                   http.get("etag") or None, http.get("last_modified") or None,
+                   url if isinstance(url, str) else None)
 
 
 class Catalogue:
@@ -222,7 +225,7 @@ class Catalogue:
     def site_articles(self, site: str, batch: int = 1000) -> Iterator[list[StoredArticle]]:
         """Every stored article of ``site``, in batches (``--refresh``; a scan)."""
         cursor = self._database()[ARTICLES].find({"site": site}, {
-            "canonical_url": 1, "http": 1, "modified_at": 1, "published_at": 1,
+            "canonical_url": 1, "url": 1, "http": 1, "modified_at": 1, "published_at": 1,
             "fetched_at": 1, "last_seen": 1}, batch_size=batch)
         chunk: list[StoredArticle] = []
         for doc in cursor:

@@ -91,6 +91,7 @@ def build_article(item: ArticleItem, *, threshold: float) -> dict[str, Any]:
         "title": item.title,
         "description": item.description,
         "authors": list(item.authors),
+        "credits": list(item.credits),
         "published_at": published,
         "published_local": item.published_local if published else None,
         "published_day": day if published else None,

@@ -52,7 +52,7 @@ ROWS = [
     ("URLs with odd bytes (non-UTF-8, over-long)", "odd_urls", [], EXIT_OK,
      r"Ignoring link \(url length > 2083\)", "all"),
 ]
-SHORT_ROWS = {"reset_mid_body", "robots_5xx"}
+SHORT_ROWS = {"robots_5xx"}
 
 
 @pytest.mark.parametrize(("row", "fault", "extra", "code", "line", "expect"), [

@@ -20,6 +20,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "into the database, next to the same run on an empty one")
     parser.add_argument("--new", type=int, default=100, metavar="M",
                         help="new articles the incremental run finds (with --archive)")
+    parser.add_argument("--themes", action="store_true",
+                        help="only the extraction CPU per page of each mirror theme (no crawl)")
+    parser.add_argument("--theme-pages", type=int, default=40, metavar="N",
+                        help="article pages per theme for the extraction table (default 40)")
     parser.add_argument("--output", type=Path, default=Path("bench-results/bench.json"),
                         help="JSON file to write (default bench-results/bench.json)")
 
@@ -28,7 +32,11 @@ def run(args: argparse.Namespace) -> int:
     if args.archive:
         return run_archive(args)
     from newscrawl_dev.bench import format_table, run_bench
+    from newscrawl_dev.themes import format_themes, time_themes
 
+    if args.themes:
+        print(format_themes(time_themes(args.theme_pages)))
+        return 0
     results = []
     for pages in args.pages:
         print(f"bench: {pages} pages ...", flush=True)
@@ -41,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         growth = last.peak_rss_mb / first.peak_rss_mb - 1 if first.peak_rss_mb else 0.0
         print(f"peak RSS growth {first.pages_requested} -> {last.pages_requested} pages: "
               f"{growth:+.0%}")
+    print(format_themes(time_themes(args.theme_pages)))
     print(f"written: {args.output}")
     return 0
 

@@ -11,11 +11,13 @@ import argparse
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--theme", choices=("newspaper", "generic"), default="newspaper",
+    parser.add_argument("--theme", choices=("newspaper", "generic", "legacy"),
+                        default="newspaper",
                         help="newspaper: the tagDiv Newspaper site (default); generic: the "
-                        "second site in a plain WordPress theme")
+                        "second site in a plain WordPress theme; legacy: a 2000s newsroom CMS "
+                        "with query-string URLs and no structured metadata")
     parser.add_argument("--articles", type=int, default=None, metavar="N",
-                        help="number of articles (default 60 newspaper, 40 generic)")
+                        help="number of articles (default 60 newspaper, 40 generic, 40 legacy)")
     parser.add_argument("--revision", type=int, choices=(1, 2), default=1,
                         help="content revision: 2 changes one article (and adds one)")
     parser.add_argument("--no-traps", dest="traps", action="store_false",

@@ -27,7 +27,7 @@ def bench_dir() -> Path:
 
 @dataclass(frozen=True)
 class Page:
-    dataset: str  # "extraction" | "metadata"
+    dataset: str  # "extraction" | "metadata" | "readability"
     id: str
     path: str
     url: str
@@ -54,5 +54,21 @@ def metadata_pages(root: Path | None = None) -> list[Page]:
                           data.get("url", ""),
                           {"title": data.get("title"), "authors": data.get("authors"),
                            "published": data.get("publishing_date"),
-                           "body": data.get("body_text", "")}))
+                           "body": data.get("body_text", ""),
+                           "publisher": data.get("publisher")}))
     return pages
+
+
+def readability_pages(root: Path | None = None) -> list[Page]:
+    """Mozilla Readability's real-site test pages; the expected body keeps captions."""
+    folder = (root or bench_dir()) / "readability"
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    return [Page("readability", key, str(folder / "html" / f"{key}.html.gz"),
+                 value.get("url") or "",
+                 {"title": value.get("title"), "authors": value.get("authors"),
+                  "published": value.get("published"), "body": value.get("articleBody", "")})
+            for key, value in sorted(truth.items())]
+
+
+LOADERS = {"extraction": extraction_pages, "metadata": metadata_pages,
+           "readability": readability_pages}

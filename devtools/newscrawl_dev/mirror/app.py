@@ -17,6 +17,7 @@ from newscrawl_dev.mirror import traps
 from newscrawl_dev.mirror.content import Post, build_site
 from newscrawl_dev.mirror.feeds import CoreSitemaps, YoastSitemaps, robots, rss
 from newscrawl_dev.mirror.generic import GenericSite
+from newscrawl_dev.mirror.legacy import LegacySite, NoSitemaps
 from newscrawl_dev.mirror.newspaper import NewspaperSite
 from newscrawl_dev.mirror.theme import Site, http_date
 
@@ -25,8 +26,9 @@ MANIFEST_PATH = "/__manifest__.json"  # not linked from any page: for tools that
 # What the mirror was asked so far (not linked either): when the first request came, how many;
 # ``?reset=1`` starts counting afresh.
 REQUESTS_PATH = "/__requests__.json"
-DEFAULT_ARTICLES = {"newspaper": 60, "generic": 40}
-PROFILE_NAMES = {"newspaper": "russianstudiesromania", "generic": "wpgeneric"}
+DEFAULT_ARTICLES = {"newspaper": 60, "generic": 40, "legacy": 40}
+PROFILE_NAMES = {"newspaper": "russianstudiesromania", "generic": "wpgeneric",
+                 "legacy": "lakesidecourier"}
 
 
 @dataclass
@@ -39,9 +41,9 @@ class Response:
 
 def make_site(theme: str, articles: int, revision: int, base_url: str, traps_on: bool) -> Site:
     if theme not in DEFAULT_ARTICLES:
-        raise ValueError(f"unknown theme {theme!r} (newspaper or generic)")
+        raise ValueError(f"unknown theme {theme!r} ({', '.join(DEFAULT_ARTICLES)})")
     content = build_site(theme, articles, revision)
-    cls = NewspaperSite if theme == "newspaper" else GenericSite
+    cls = {"newspaper": NewspaperSite, "generic": GenericSite, "legacy": LegacySite}[theme]
     return cls(content, base_url, traps=traps_on)
 
 
@@ -125,11 +127,11 @@ class MirrorApp:
     def _build(self, revision: int) -> Site:
         site = make_site(self.theme, self.articles, revision, self.base_url, self.traps)
         site.sitemaps = (YoastSitemaps(site, self.sitemap_page_size) if self.theme == "newspaper"
-                         else CoreSitemaps(site))
+                         else NoSitemaps() if self.theme == "legacy" else CoreSitemaps(site))
         return site
 
     def _cache(self, site: Site) -> PageCache:
-        if not self.prerender:
+        if not self.prerender or isinstance(site, LegacySite):
             return PageCache(site, self.cache_pages)
         cache = PageCache(site, None)
         for path, post in site.post_paths.items():
@@ -148,7 +150,12 @@ class MirrorApp:
 
         manifest = self._manifest
         if manifest is None:
-            manifest = self._manifest = build_manifest(self)
+            manifest = build_manifest(self)
+            if isinstance(self.site, LegacySite):
+                from newscrawl_dev.mirror.legacy import manifest as legacy_manifest
+
+                manifest = legacy_manifest(self, manifest)
+            self._manifest = manifest
         return manifest
 
     def sitemap_paths(self) -> list[str]:
@@ -190,6 +197,9 @@ class MirrorApp:
                                          [site.post_url(p) for p in site.content.posts])
             if answer is not None:
                 return Response(answer.status, answer.body, dict(answer.headers), answer.mode)
+        if isinstance(site, LegacySite):
+            status, text, _ = site.route(path, parts.query)
+            return html(text, status)
         if path == "/robots.txt":
             return Response(200, robots(site, self.sitemap_index).encode(),
                             {"Content-Type": "text/plain; charset=utf-8"})

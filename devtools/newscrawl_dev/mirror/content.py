@@ -277,7 +277,24 @@ GENERIC = SiteSpec(
     min_articles=12,
 )
 
-SPECS = {"newspaper": NEWSPAPER, "generic": GENERIC}
+LEGACY = SiteSpec(
+    key="legacy", name="The Lakeside Courier", tagline="Serving the lake country since 1911",
+    authors=_authors([("mbrandt", "Margaret Brandt", "city hall"),
+                      ("okeller", "Owen Keller", "schools"),
+                      ("psantos", "Paula Santos", "courts and police"),
+                      ("dwhitfield", "Dale Whitfield", "sports"),
+                      ("rnakamura", "Rachel Nakamura", "business")]),
+    categories=(Category("local", "Local News", 2), Category("business", "Business", 3),
+                Category("sports", "Sports", 4), Category("opinion", "Opinion", 5)),
+    category_weights=(40, 25, 25, 10),
+    tags=tuple(Tag(slugify(n), n) for n in (
+        "city council", "schools", "lake", "police", "taxes", "high school football",
+        "downtown", "county fair")),
+    start=datetime(2003, 2, 1, tzinfo=TZ), end=datetime(2009, 12, 20, tzinfo=TZ),
+    min_articles=10,
+)
+
+SPECS = {"newspaper": NEWSPAPER, "generic": GENERIC, "legacy": LEGACY}
 
 # Articles-category posts other than the seed's targets are older than the oldest target,
 # so "Latest news" (newest Articles posts) on the seed page is exactly the seed's list.
