@@ -127,6 +127,9 @@ NEWSCRAWL_WORKERS = 0
 NEWSCRAWL_WORKER_TIMEOUT = 60.0
 # Recycle a worker after this many pages (bounds memory growth in long crawls).
 NEWSCRAWL_WORKER_MAX_TASKS = 500
+# The function a worker runs per page, as a dotted path (tests name a wrapper that hangs or
+# crashes on marked pages).
+NEWSCRAWL_WORKER_EXTRACT = "crawler.workers.extract_page"
 
 # --- Retries: back off on 429/5xx, honouring Retry-After ----------------------------------
 NEWSCRAWL_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per attempt; 0 = retry at once
@@ -185,9 +188,14 @@ ITEM_PIPELINES = {
 # URL is a near-duplicate (stored with ``duplicate_of``).  Changing it changes the stored
 # LSH band keys: see the migration notes in docs/data-model.md.
 NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.8
-# Stored articles' dedup keys are loaded into memory at start (about 1 KB each) when there
-# are at most this many; above it, each new article costs one indexed query.  0: never.
-NEWSCRAWL_DEDUP_PRELOAD_MAX = 50000
+# The crawl's catalogue of stored articles (crawler/storage/catalogue.py): with at most this
+# many stored articles their keys are read into memory while the crawl starts (about 250
+# bytes each, from the compact ``catalogue`` collection); above it, every lookup is a
+# query by key.  0: always by key.
+NEWSCRAWL_CATALOGUE_MEMORY_MAX = 500_000
+# Other processes store articles during this crawl (distributed workers): keys missing from
+# memory are then looked up in the database too.
+NEWSCRAWL_CATALOGUE_SHARED = False
 # Writer thread: a bulk write every BATCH_SIZE items or FLUSH_INTERVAL seconds, whichever
 # comes first; QUEUE_SIZE items may wait before the pipeline applies back-pressure.
 NEWSCRAWL_STORE_BATCH_SIZE = 100

@@ -44,20 +44,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Test-only fault injection: honoured only when this variable is "1" in the environment of
-# the process that builds the pool; a page starting with a marker then hangs or kills its
-# worker.
-FAULTS_ENV = "NEWSCRAWL_TEST_WORKER_FAULTS"
-FAULT_HANG = b"<!--newscrawl-test-fault:hang-->"
-FAULT_CRASH = b"<!--newscrawl-test-fault:crash-->"
 _HEADER = 8  # bytes of the length prefix of each message
-
-
-def _inject_fault(body: bytes) -> None:
-    if body.startswith(FAULT_HANG):
-        time.sleep(3600)
-    if body.startswith(FAULT_CRASH):
-        os._exit(17)
+# What a worker runs per page (NEWSCRAWL_WORKER_EXTRACT): tests name a wrapper of their own.
+EXTRACT_PAGE = "crawler.workers.extract_page"
 
 
 def warm_up() -> int:
@@ -70,12 +59,9 @@ def warm_up() -> int:
     return os.getpid()
 
 
-def extract_page(body: bytes, options: ExtractOptions, faults: bool = False
-                 ) -> ExtractionResult:
+def extract_page(body: bytes, options: ExtractOptions) -> ExtractionResult:
     """Run in a worker: extract one page and fingerprint its body (the only place the
     fingerprint is computed)."""
-    if faults:
-        _inject_fault(body)
     from crawler.extraction import extract
     from crawler.fingerprint import fingerprint
 
@@ -108,10 +94,14 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
     return bytes(buf)
 
 
-def serve(sock: socket.socket, faults: bool) -> None:
-    """A worker's main loop: read a pickled page, extract it, answer; stop at end of stream."""
+def serve(sock: socket.socket, target: str = EXTRACT_PAGE) -> None:
+    """A worker's main loop: read a pickled page, extract it with the function named by
+    ``target`` (a dotted path), answer; stop at end of stream."""
+    from scrapy.utils.misc import load_object
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawler's to handle
     warm_up()
+    extract = load_object(target)
     while True:
         header = _recv_exact(sock, _HEADER)
         if header is None:
@@ -121,7 +111,7 @@ def serve(sock: socket.socket, faults: bool) -> None:
             return
         args = pickle.loads(payload)
         try:
-            data = extract_page(*args, faults=faults)
+            data = extract(*args)
         except Exception as exc:  # extract() reports bad pages itself; this is a bug
             data = failed(f"error_{type(exc).__name__}", args[1].url)
         sock.sendall(_frame(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)))
@@ -172,9 +162,9 @@ class _Worker:
     comes, which is when the worker starts on its page.
     """
 
-    def __init__(self, ctx: multiprocessing.context.BaseContext, faults: bool) -> None:
+    def __init__(self, ctx: multiprocessing.context.BaseContext, target: str) -> None:
         ours, theirs = socket.socketpair()
-        self.process: BaseProcess = ctx.Process(target=serve, args=(theirs, faults),
+        self.process: BaseProcess = ctx.Process(target=serve, args=(theirs, target),
                                                 name="newscrawl-extract", daemon=True)
         try:
             self.process.start()
@@ -257,13 +247,13 @@ class ExtractionPool:
 
     def __init__(self, workers: int, timeout: float, max_tasks: int,
                  stats: StatsCollector | None = None,
-                 options: ExtractOptions | None = None) -> None:
+                 options: ExtractOptions | None = None, extract: str = EXTRACT_PAGE) -> None:
         self.workers = workers
         self.timeout = timeout
         self.max_tasks = max_tasks
         self.stats = stats
         self.options = options or ExtractOptions()  # each page's url/profile filled in
-        self.faults = os.environ.get(FAULTS_ENV) == "1"
+        self.extract_target = extract
         self._ctx = mp_context()
         self._all: list[_Worker] = []
         self._waiters: deque[asyncio.Future[None]] = deque()
@@ -277,7 +267,8 @@ class ExtractionPool:
         pool = cls(worker_count(s.getint("NEWSCRAWL_WORKERS")),
                    s.getfloat("NEWSCRAWL_WORKER_TIMEOUT"),
                    s.getint("NEWSCRAWL_WORKER_MAX_TASKS"),
-                   options=ExtractOptions.from_settings(s))
+                   options=ExtractOptions.from_settings(s),
+                   extract=s.get("NEWSCRAWL_WORKER_EXTRACT") or EXTRACT_PAGE)
         pool.prepare()
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         crawler.signals.connect(pool.bind_stats, signal=signals.spider_opened)
@@ -306,7 +297,7 @@ class ExtractionPool:
                              daemon=True).start()
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._ctx, self.faults)
+        worker = _Worker(self._ctx, self.extract_target)
         self._all.append(worker)
         self.started += 1
         self._inc("workers/started")

@@ -11,12 +11,11 @@ In order of precedence:
 
 Articles of this run are looked up in memory (a compact LSH index,
 :class:`crawler.signature_index.SignatureIndex`, for step 3) because they may still be
-waiting in the writer's queue.  Stored articles are preloaded into the same
-memory index at start when there are at most ``NEWSCRAWL_DEDUP_PRELOAD_MAX``; in larger
-collections each new article costs one indexed query (``aliases``, ``content_hash`` and the
-stored LSH ``minhash_bands``).  The preload and those lookups run on a single worker thread
-of this pipeline, never on the reactor; after a preload every check is in memory and runs
-inline (the reactor thread then owns the index).
+waiting in the writer's queue.  Stored articles are the crawl's catalogue's
+(``crawler.storage.catalogue``): its candidates sharing a URL, the content hash or an LSH
+band, the signatures of band candidates read by ``_id``.  A check that needs the database
+runs on a single worker thread of this pipeline, never on the reactor; one the catalogue
+answers from memory runs inline.
 """
 
 from __future__ import annotations
@@ -24,9 +23,8 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Self
 
-from pymongo.database import Database
 from pymongo.errors import PyMongoError
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
@@ -38,7 +36,7 @@ from twisted.python.threadpool import ThreadPool
 from crawler.fingerprint import band_keys, similarity
 from crawler.items import ArticleItem
 from crawler.signature_index import SignatureIndex
-from crawler.storage.indexes import ARTICLES
+from crawler.storage.catalogue import Catalogue
 from crawler.urls import article_id
 
 logger = logging.getLogger(__name__)
@@ -56,11 +54,12 @@ class _Known:
 
 
 class Deduplicator:
-    """The dedup decision, synchronous; one instance per crawl, used from one thread."""
+    """The dedup decision, synchronous; one instance per crawl, used from one thread at a
+    time."""
 
-    def __init__(self, db: Database | None, threshold: float = 0.8,
+    def __init__(self, catalogue: Catalogue | None, threshold: float = 0.8,
                  candidates: int = 20, pause_on_error: float = 30.0) -> None:
-        self.db = db
+        self.catalogue = catalogue
         self.threshold = threshold
         self.candidates = candidates
         self.signatures: SignatureIndex[_Known] = SignatureIndex(threshold)
@@ -68,48 +67,39 @@ class Deduplicator:
         self.by_hash: dict[str, str] = {}  # content hash -> canonical URL
         self.indexed: set[str] = set()  # ids of the articles in ``signatures``
         self.lookup_errors = 0
-        self.preloaded = False
         self.pause_on_error = pause_on_error
         self._skip_db_until = 0.0
 
-    def preload(self, max_articles: int) -> int:
-        """Load every stored article's keys into memory when there are at most
-        ``max_articles``; then no lookup needs the database.  Returns how many were loaded,
-        or -1 when the collection is larger (each new article then costs one indexed query).
-
-        Worth it when per-query latency dominates (a remote server, or FerretDB, which
-        scans for array and ``$or`` filters), and cheap at news-site sizes: about 1 KB of
-        memory per article.
-        """
-        if self.db is None or max_articles <= 0:
-            return -1
-        articles = self.db[ARTICLES]
-        if articles.estimated_document_count() > max_articles:
-            return -1
-        n = 0
-        projection = {"canonical_url": 1, "aliases": 1, "content_hash": 1, "minhash": 1,
-                      "duplicate_of": 1}
-        for doc in articles.find({}, projection, batch_size=1000):
-            canonical = doc["canonical_url"]
-            for url in (canonical, *(doc.get("aliases") or ())):
-                self.by_url.setdefault(url, canonical)
-            if doc.get("content_hash"):
-                self.by_hash.setdefault(doc["content_hash"], canonical)
-            self._index(doc["_id"], canonical, doc.get("minhash"), doc.get("duplicate_of"))
-            n += 1
-        self.preloaded = True
-        return n
+    def inline(self, item: ArticleItem) -> bool:
+        """True when checking ``item`` needs no round trip to the database (run it on the
+        reactor rather than hop to the thread)."""
+        catalogue = self.catalogue
+        if catalogue is None:
+            return True
+        if catalogue.nothing_stored:
+            return True
+        if not catalogue.in_memory:
+            return False
+        assert catalogue.digest is not None
+        urls = list(dict.fromkeys([item.canonical_url, *item.aliases]))
+        return all(d.get("minhash") is not None for d in catalogue.digest.candidates(
+            urls, item.content_hash, band_keys(item.minhash, self.threshold)
+            if item.minhash else [], self.candidates))
 
     def check(self, item: ArticleItem) -> str:
         """Classify ``item`` and re-point it where needed; returns the decision."""
         urls = list(dict.fromkeys([item.canonical_url, *item.aliases]))
         decision, target = self._in_memory(item, urls)
-        if decision == NEW and self.db is not None and not self.preloaded:
+        # A near-duplicate of this run's may still be a stored article's URL or body.
+        if decision in (NEW, NEAR_DUPLICATE) and self.catalogue is not None and (
+                not self.catalogue.nothing_stored):
             if time.monotonic() < self._skip_db_until:
                 self.lookup_errors += 1
             else:
                 try:
-                    decision, target = self._stored(item, urls)
+                    stored, found = self._stored(item, urls)
+                    if decision == NEW or stored in (SAME, ALIAS):
+                        decision, target = stored, found
                 except PyMongoError as exc:
                     # The item goes on to the store, which retries or counts it unstored;
                     # meanwhile do not wait for the server on every item.
@@ -145,14 +135,10 @@ class Deduplicator:
         return NEW, None
 
     def _stored(self, item: ArticleItem, urls: list[str]) -> tuple[str, dict | None]:
-        bands = band_keys(item.minhash, self.threshold)
-        cursor = self.db[ARTICLES].find(
-            {"$or": [{"aliases": {"$in": urls}}, {"content_hash": item.content_hash},
-                     {"minhash_bands": {"$in": bands}}]},
-            {"canonical_url": 1, "aliases": 1, "content_hash": 1, "minhash": 1,
-             "duplicate_of": 1},
-        ).limit(self.candidates)
-        docs = list(cursor)
+        assert self.catalogue is not None
+        bands = band_keys(item.minhash, self.threshold) if item.minhash else []
+        docs = self.catalogue.dedup_candidates(urls, item.content_hash, bands,
+                                               self.candidates)
         for doc in docs:
             if set(doc.get("aliases") or ()) & set(urls):
                 if doc["canonical_url"] != item.canonical_url and (
@@ -185,59 +171,39 @@ class Deduplicator:
 
 
 class DedupPipeline:
-    def __init__(self, stats: StatsCollector, uri: str, database: str, threshold: float,
-                 timeout_ms: int, preload_max: int) -> None:
+    def __init__(self, stats: StatsCollector, catalogue: Catalogue, threshold: float) -> None:
         self.stats = stats
-        self.uri = uri
-        self.database = database
+        self.catalogue = catalogue
         self.threshold = threshold
-        self.timeout_ms = timeout_ms
-        self.preload_max = preload_max
-        self.client: Any = None
         self.dedup: Deduplicator | None = None
         self._pool: ThreadPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        s = crawler.settings
-        return cls(crawler.stats, s.get("MONGO_URI"), s.get("MONGO_DATABASE"),
-                   s.getfloat("NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD"),
-                   s.getint("NEWSCRAWL_DB_CONNECT_TIMEOUT_MS"),
-                   s.getint("NEWSCRAWL_DEDUP_PRELOAD_MAX"))
+        return cls(crawler.stats, Catalogue.from_crawler(crawler),
+                   crawler.settings.getfloat("NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD"))
 
     async def open_spider(self) -> None:
         self._pool = ThreadPool(1, 1, name="newscrawl-dedup")
         self._pool.start()
         try:
             await maybe_deferred_to_future(
-                deferToThreadPool(reactor, self._pool, self.open_dedup))
+                deferToThreadPool(reactor, self._pool, self.catalogue.open))
         except BaseException:
             self._pool.stop()
             self._pool = None
             raise
-
-    def open_dedup(self) -> None:
-        """Connect and preload the stored keys (blocking: runs on the pipeline's thread)."""
-        from crawler.storage.client import connect
-
-        self.client, db = connect(self.uri, self.database, timeout_ms=self.timeout_ms)
-        dedup = Deduplicator(db, self.threshold)
-        loaded = dedup.preload(self.preload_max)
-        if loaded >= 0:
-            self.stats.set_value("dedup/preloaded", loaded)
-        self.dedup = dedup
+        self.dedup = Deduplicator(self.catalogue, self.threshold)
 
     def close_spider(self) -> None:
         if self._pool is not None:
             self._pool.stop()
-        if self.client is not None:
-            self.client.close()
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         assert self.dedup is not None and self._pool is not None
         errors = self.dedup.lookup_errors
-        if self.dedup.preloaded:
-            # Every key is in memory: a check takes microseconds, less than a thread hop.
+        if self.dedup.inline(item):
+            # Answered from memory: a check takes microseconds, less than a thread hop.
             decision = self.dedup.check(item)
         else:
             decision = await maybe_deferred_to_future(

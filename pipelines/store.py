@@ -1,8 +1,9 @@
 """Store articles and their links in MongoDB through the batched writer thread.
 
-``open_spider`` refuses to start the crawl when the database does not answer (the error
-names the redacted URI), then ensures indexes, runs migrations and loads the writer's view of
-the database, all on a thread so that the reactor stays free.  ``process_item`` only
+``open_spider`` opens the crawl's catalogue (``crawler.storage.catalogue``: its client,
+indexes and migrations) and refuses to start the crawl when the database does not answer
+(the error names the redacted URI), on a thread so that the reactor stays free; the writer
+thread then reads what it needs of the catalogue before its first batch.  ``process_item`` only
 builds the document and queues it; when the queue is full it waits on a worker thread, so
 the reactor never blocks and Scrapy's ``CONCURRENT_ITEMS`` turns into back-pressure.
 ``close_spider`` returns once everything queued is written and acknowledged.  When the
@@ -21,7 +22,7 @@ from twisted.internet import reactor
 from twisted.internet.threads import deferToThread
 
 from crawler.items import ArticleItem
-from crawler.storage.indexes import ensure_schema
+from crawler.storage.catalogue import Catalogue
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter, StorageUnavailable
 
@@ -35,8 +36,7 @@ class StorePipeline:
         self.crawler = crawler
         s = crawler.settings
         self.uri: str = s.get("MONGO_URI")
-        self.database: str = s.get("MONGO_DATABASE")
-        self.timeout_ms = s.getint("NEWSCRAWL_DB_CONNECT_TIMEOUT_MS")
+        self.catalogue = Catalogue.from_crawler(crawler)
         self.threshold = s.getfloat("NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD")
         self.writer_options: dict[str, Any] = {
             "batch_size": s.getint("NEWSCRAWL_STORE_BATCH_SIZE"),
@@ -48,7 +48,6 @@ class StorePipeline:
             "held_links_max": s.getint("NEWSCRAWL_STORE_HELD_LINKS_MAX"),
             "slow_batch": s.getfloat("NEWSCRAWL_STORE_SLOW_BATCH"),
         }
-        self.client: Any = None
         self.writer: ArticleWriter | None = None
         self._stopping = False
 
@@ -61,13 +60,12 @@ class StorePipeline:
 
     def open_storage(self) -> None:
         """Connect, prepare the schema and start the writer (blocking: off the reactor)."""
-        from crawler.storage.client import connect, redact_uri
+        from crawler.storage.client import redact_uri
 
-        self.client, db = connect(self.uri, self.database, timeout_ms=self.timeout_ms)
-        ensure_schema(db)
-        writer = ArticleWriter(db, stats=self.crawler.stats, on_fatal=self._on_fatal,
-                               **self.writer_options)
-        writer.load()
+        db = self.catalogue.open().db
+        assert db is not None
+        writer = ArticleWriter(db, catalogue=self.catalogue, stats=self.crawler.stats,
+                               on_fatal=self._on_fatal, **self.writer_options)
         writer.start()
         self.writer = writer
         logger.info("storing articles in %s database %s",
@@ -88,8 +86,6 @@ class StorePipeline:
                 self.crawler.stats.set_value("storage/error", str(self.writer.failed))
                 logger.error("storage failed: %s; %d article(s) not stored",
                              self.writer.failed, len(self.writer.unstored))
-        if self.client is not None:
-            self.client.close()
 
     def _on_fatal(self, error: StorageUnavailable) -> None:
         """Called from the writer thread once: stop the crawl from the reactor thread."""

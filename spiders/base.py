@@ -64,8 +64,13 @@ class ExtractingSpider(JournalledSpider, scrapy.Spider):
         crawler.signals.connect(self.headers_received, signal=signals.headers_received)
         self.open_journal(crawler)
 
-    def is_known(self, canonical_url: str) -> bool:
-        return False
+    async def is_stored(self, canonical_url: str) -> bool:
+        """Whether the database holds the article (spiders that know say so)."""
+        return canonical_url in await self.stored_among([canonical_url])
+
+    async def stored_among(self, canonical_urls: list[str]) -> set[str]:
+        """The URLs among ``canonical_urls`` whose article is stored (one batch)."""
+        return set()
 
     def canonical(self, url: str) -> str:
         """The URL the frontier, the dedup and storage know ``url`` by."""

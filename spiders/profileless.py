@@ -38,11 +38,11 @@ from crawler.autoprofile.address import FEED_PATHS, SITEMAP_PATHS, profile_from_
 from crawler.autoprofile.layout import Layout, learn_layout
 from crawler.autoprofile.pagesignals import RULE_BYLINE
 from crawler.autoprofile.url_shapes import ShapeBook
-from crawler.discovery.frontier import KnownArticles
 from crawler.discovery.sitemaps import sitemaps_from_robots
 from crawler.extraction import selectors as sel
 from crawler.extraction.result import ExtractionResult
 from crawler.profiles import SiteProfile
+from crawler.storage.catalogue import StoredArticle
 from crawler.urls import canonicalize, in_domains
 from spiders.site import SiteSpider
 
@@ -115,10 +115,16 @@ class ProfilelessSpider(SiteSpider):
         spider.extract_profile = None
         return spider
 
-    def _load_known(self) -> KnownArticles:
+    async def prepare(self) -> list[scrapy.Request]:
         if self.keep_pages:  # a sample for profile suggest: no database
-            return KnownArticles()
-        return super()._load_known()
+            return []
+        return await super().prepare()
+
+    async def look_up(self, entries: list[tuple[str, str | None]]
+                      ) -> dict[str, StoredArticle]:
+        if self.keep_pages:
+            return {}
+        return await super().look_up(entries)
 
     def build_profile(self, site: str) -> SiteProfile:
         return profile_from_address(site)
@@ -150,6 +156,9 @@ class ProfilelessSpider(SiteSpider):
         if home is not None:
             home = home.replace(errback=self.on_home_error)
             yield home
+        self.pool.start()
+        async for req in self.refresh_requests():
+            yield req
 
     def on_home_error(self, failure: Failure) -> None:
         if failure.check(IgnoreRequest) and "robots" in failure.getErrorMessage().lower():
@@ -161,7 +170,7 @@ class ProfilelessSpider(SiteSpider):
                       f"{failure.getErrorMessage()}")
         self.on_error(failure)
 
-    def parse_home(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_home(self, response: Response) -> AsyncIterator[scrapy.Request]:
         stats = self.crawler.stats
         base = self.profile.base_url
         if response.status in REDIRECTS:
@@ -206,16 +215,18 @@ class ProfilelessSpider(SiteSpider):
                 if req is not None:
                     yield req
         if "listings" in self.modes:
-            yield from self.follow_links(response, page, hops=0)
+            async for req in self.follow_links(response, page, hops=0):
+                yield req
 
     # --- sitemaps and feeds ------------------------------------------------------------
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request]:
         stats = self.crawler.stats
         is_robots = response.url.rstrip("/").endswith("/robots.txt")
         if response.status >= 400:
             stats.inc_value("profileless/sitemap_missing")
             if is_robots:
-                yield from self.probe_sitemaps()
+                for req in self.probe_sitemaps():
+                    yield req
             return
         if is_robots:
             stats.inc_value("pages/sitemap")
@@ -226,14 +237,16 @@ class ProfilelessSpider(SiteSpider):
                 if req is not None:
                     yield req
             if not named:
-                yield from self.probe_sitemaps()
+                for req in self.probe_sitemaps():
+                    yield req
             return
         if response.body.lstrip()[:200].lower().find(b"<html") >= 0:
             stats.inc_value("profileless/sitemap_not_xml")
             return
         if response.meta.get("nc_root"):
             self.found_sitemaps.append(response.url)
-        yield from super().parse_sitemap(response)
+        async for req in super().parse_sitemap(response):
+            yield req
 
     def probe_sitemaps(self) -> Iterator[scrapy.Request]:
         for path in SITEMAP_PATHS:
@@ -244,13 +257,14 @@ class ProfilelessSpider(SiteSpider):
                 self.crawler.stats.inc_value("profileless/sitemap_probes")
                 yield req
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request]:
         if response.status >= 400:
             self.crawler.stats.inc_value("profileless/feed_missing")
             return
         if response.meta.get("nc_page", 1) == 1:
             self.found_feeds.append(response.url)
-        yield from super().parse_feed(response)
+        async for req in super().parse_feed(response):
+            yield req
 
     # --- pages -------------------------------------------------------------------------
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
@@ -268,7 +282,8 @@ class ProfilelessSpider(SiteSpider):
                 and in_domains(declared, self.profile.allowed_domains)
                 and canonicalize(declared) != here):
             stats.inc_value("profileless/variant_pages")
-            req = self.consider_article(declared, hops=response.meta.get("nc_hops", 0))
+            page = await self._candidates([(declared, None)])
+            req = self.consider_article(declared, page, hops=response.meta.get("nc_hops", 0))
             if req is not None:
                 yield req
             return
@@ -279,7 +294,8 @@ class ProfilelessSpider(SiteSpider):
         hops = response.meta.get("nc_hops", 0)
         if kind == "listing":
             if hasattr(response, "text") and "listings" in self.modes:
-                for req in self.follow_links(response, Selector(text=response.text), hops):
+                async for req in self.follow_links(response, Selector(text=response.text),
+                                                   hops):
                     yield req
             return
         if kind != "article":
@@ -291,8 +307,10 @@ class ProfilelessSpider(SiteSpider):
                           if self.shapes.predict(link.get("url", "")) not in ("listing",
                                                                               "other")]
         if "related" in self.modes and hops < self.max_depth:
-            for link in result.related:
-                req = self.consider_article(link.get("url", ""), hops=hops + 1)
+            links = [link.get("url", "") for link in result.related]
+            page = await self._candidates([(url, None) for url in links])
+            for url in links:
+                req = self.consider_article(url, page, hops=hops + 1)
                 if req is not None:
                     stats.inc_value("discovery/from_related")
                     yield req
@@ -354,24 +372,26 @@ class ProfilelessSpider(SiteSpider):
         if len(self.kept) < self.keep_pages:
             self.kept.append((response.url, kind, rule, response.body))
 
-    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
         """A page of a shape known to hold listings: its links, no extraction."""
         if not hasattr(response, "text"):
             return
         self.crawler.stats.inc_value("pages/listing")
         self.crawler.stats.inc_value("profileless/listing_by_shape")
         self.shapes.learn(response.url, "listing")
-        yield from self.follow_links(response, Selector(text=response.text),
-                                     response.meta.get("nc_hops", 0))
+        async for req in self.follow_links(response, Selector(text=response.text),
+                                           response.meta.get("nc_hops", 0)):
+            yield req
 
     # --- links of listings -------------------------------------------------------------
-    def follow_links(self, response: Response, page: Selector, hops: int
-                     ) -> Iterator[scrapy.Request]:
+    async def follow_links(self, response: Response, page: Selector, hops: int
+                           ) -> AsyncIterator[scrapy.Request]:
         stats = self.crawler.stats
         domains = self.profile.allowed_domains
         root, number = page_of(response.url)
         seen: set[str] = set()
         candidates = 0
+        article_urls: list[str] = []
         listings: list[str] = []
         for href in page.css("a[href]::attr(href)").getall():
             url = response.urljoin(href.strip()).split("#", 1)[0]
@@ -397,7 +417,10 @@ class ProfilelessSpider(SiteSpider):
                     listings.append(url)
                 continue
             candidates += 1
-            req = self.consider_article(url, hops=hops + 1)
+            article_urls.append(url)
+        found = await self._candidates([(url, None) for url in article_urls])
+        for url in article_urls:
+            req = self.consider_article(url, found, hops=hops + 1)
             if req is not None:
                 stats.inc_value("discovery/from_listings")
                 yield req
@@ -431,7 +454,8 @@ class ProfilelessSpider(SiteSpider):
         if self.crawler.stats.get_value("profileless/diagnosis"):
             return
         articles = int(stats.get_value("profileless/article", 0) or 0)
-        if articles == 0 and not len(self.known):
+        # Known articles met during discovery (a re-run) prove it is a news site.
+        if articles == 0 and not stats.get_value("discovery/known_urls"):
             judged = {k: int(stats.get_value(f"profileless/{k}", 0) or 0)
                       for k in ("listing", "other")}
             self.diagnose(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +20,10 @@ from parsel import Selector
 
 from crawler.discovery.dates import parse_date
 from crawler.discovery.feeds import parse_feed
-from crawler.discovery.frontier import KnownArticles, StoredArticle, open_database
 from crawler.discovery.listings import listing_root, page_links, page_number
 from crawler.discovery.sitemaps import SitemapRejected, parse_sitemap, sitemaps_from_robots
 from crawler.profiles import POLITENESS_KEYS, SiteProfile, load_profile
+from crawler.storage.catalogue import Catalogue, StoredArticle
 from crawler.urlidentity import refetch_url
 from crawler.urls import in_domains
 from spiders.base import ExtractingSpider, as_bool, parse_since
@@ -51,6 +52,14 @@ def parse_modes(value: str) -> tuple[str, ...]:
     return tuple(m for m in MODES if m in parts)
 
 
+@dataclass(frozen=True)
+class PageArticles:
+    """One page's article URLs (URL -> canonical URL) and the stored ones among them."""
+
+    articles: dict[str, str]
+    known: dict[str, StoredArticle]
+
+
 class SiteSpider(ExtractingSpider):
     name = "site"
 
@@ -59,9 +68,9 @@ class SiteSpider(ExtractingSpider):
         super().__init__(**kwargs)
         self.arguments = {"site": site, "base_url": base_url, "discover": discover,
                           "since": since, "refresh": refresh}
-        self.known = KnownArticles()
-        self._known_counted: set[str] = set()
+        self._known_counted: set[int] = set()  # hashes of canonical URLs
         self._too_old: set[str] = set()
+        self._lookup_failed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -91,6 +100,7 @@ class SiteSpider(ExtractingSpider):
         for key, value in profile.politeness.items():
             s.set(POLITENESS_KEYS[key], value, priority="spider")
         s.set("NEWSCRAWL_SITE", profile.name, priority="spider")
+        self.catalogue = Catalogue.from_crawler(crawler)
         self.setup(crawler)
 
     def profile_named(self, site: str) -> SiteProfile | None:
@@ -104,44 +114,93 @@ class SiteSpider(ExtractingSpider):
         return self.profile.is_article_url(url)
 
     # --- what the database knows -------------------------------------------------------
-    def is_known(self, canonical_url: str) -> bool:
-        return canonical_url in self.known
+    async def stored_among(self, canonical_urls: list[str]) -> set[str]:
+        return set(await self.look_up([(url, None) for url in canonical_urls]))
 
     def canonical(self, url: str) -> str:
         """Under the profile's ``url_params``, an article URL's variants share one URL."""
         return self.profile.canonical(url)
 
-    def _load_known(self) -> KnownArticles:
-        client, db = open_database(self.crawler.settings)
+    async def look_up(self, entries: list[tuple[str, str | None]]
+                      ) -> dict[str, StoredArticle]:
+        """The stored articles among ``entries`` (canonical URL, lastmod), in one batch off
+        the reactor (inline when the catalogue answers from memory), with the HTTP
+        validators of those that may be fetched again (refresh, or a newer lastmod)."""
+        catalogue = self.catalogue
+        urls = [url for url, _ in entries]
         try:
-            return KnownArticles.load(db, self.profile.name)
-        finally:
-            client.close()
+            if not catalogue.loaded:
+                await asyncio.to_thread(catalogue.wait_loaded)
+            if catalogue.in_memory:
+                known = catalogue.known(urls)
+            else:
+                known = await asyncio.to_thread(catalogue.known, urls)
+            again = {known[url].id for url, lastmod in entries if url in known and (
+                self.refresh or self._newer(known[url], url, lastmod))}
+            if again:
+                validators = await asyncio.to_thread(catalogue.http, again)
+                for url, stored in list(known.items()):
+                    if stored.id in validators:
+                        etag, last_modified = validators[stored.id]
+                        known[url] = replace(stored, etag=etag, last_modified=last_modified)
+        except Exception as exc:
+            if not self._lookup_failed:
+                logger.error("could not look up the stored articles of %s: %s",
+                             self.site_name, exc)
+                self.crawler.stats.set_value("known/load_failed", str(exc)[:200])
+            self._lookup_failed = True
+            return {}
+        self.crawler.stats.inc_value("known/lookups")
+        return known
+
+    @staticmethod
+    def _newer(stored: StoredArticle, url: str, lastmod: str | None) -> bool:
+        """The sitemap's lastmod of the stored URL itself is newer than the stored copy.
+        The lastmod of an alias (a republished copy, an old URL) says nothing about it."""
+        changed = parse_date(lastmod)
+        return changed is not None and stored.canonical_url == url and (
+            stored.modified_at is None or changed > stored.modified_at + LASTMOD_SLACK)
+
+    async def _candidates(self, entries: list[tuple[str, str | None]]) -> PageArticles:
+        """The article URLs among (URL, lastmod) ``entries`` of one page, each checked and
+        canonicalised once, and the stored ones among them (:meth:`look_up`)."""
+        p = self.profile
+        articles = {url: self.canonical(url) for url, _ in entries
+                    if in_domains(url, p.allowed_domains) and self.wants_article(url)}
+        wanted = [(articles[url], lastmod) for url, lastmod in entries if url in articles]
+        return PageArticles(articles, await self.look_up(wanted) if wanted else {})
 
     # --- seeds -------------------------------------------------------------------------
     async def prepare(self) -> list[scrapy.Request]:
-        """Load the stored articles, start the workers; the resumed and refresh requests."""
+        """Open the catalogue of stored articles; the requests a resumed job still owes."""
         try:
-            self.known = await asyncio.to_thread(self._load_known)
+            await asyncio.to_thread(self.catalogue.open)
         except Exception as exc:
-            logger.error("could not load the stored articles of %s: %s", self.site_name, exc)
+            logger.error("could not open the catalogue of stored articles: %s", exc)
             self.crawler.stats.set_value("known/load_failed", str(exc)[:200])
-        self.crawler.stats.set_value("known/articles", len(self.known))
-        logger.info("%s: %d stored article(s) known; discovery: %s%s", self.site_name,
-                    len(self.known), ",".join(self.modes), " (refresh)" if self.refresh else "")
-        self.pool.start()
-        requests = self.resume_requests({
+            self._lookup_failed = True
+        logger.info("%s: discovery: %s%s", self.site_name, ",".join(self.modes),
+                    " (refresh)" if self.refresh else "")
+        return await self.resume_requests({
             "article": (self.parse_article, 0), "listing": (self.parse_listing, 10),
             "sitemap": (self.parse_sitemap, 20), "feed": (self.parse_feed, 20)})
-        if self.refresh:
-            for stored in self.known.articles:
-                if in_domains(stored.canonical_url, self.profile.allowed_domains):
+
+    async def refresh_requests(self) -> AsyncIterator[scrapy.Request]:
+        """With ``--refresh``: a conditional request for every stored article of the site."""
+        if not self.refresh or self._lookup_failed:
+            return
+        p = self.profile
+        batches = self.catalogue.site_articles(p.name)
+        while True:
+            batch = await asyncio.to_thread(next, batches, None)
+            if batch is None:
+                break
+            for stored in batch:
+                if in_domains(stored.canonical_url, p.allowed_domains):
                     req = self.conditional_request(
-                        refetch_url(self.profile, stored.canonical_url, stored.url), stored,
-                        hops=0)
+                        refetch_url(p, stored.canonical_url, stored.url), stored, hops=0)
                     if req is not None:
-                        requests.append(req)
-        return requests
+                        yield req
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for req in await self.prepare():
@@ -149,6 +208,7 @@ class SiteSpider(ExtractingSpider):
         if self.seeding is not None and not self.seeding.claim():
             logger.info("%s: another worker seeds this run; taking requests from the queue",
                         self.site_name)
+            self.pool.start()
             return
         p = self.profile
         if "sitemaps" in self.modes:
@@ -168,19 +228,25 @@ class SiteSpider(ExtractingSpider):
                                         priority=10, meta={"nc_page": 1})
                 if req is not None:
                     yield req
+        # The workers import the extraction stack: started once the seeds are out, so that
+        # the first requests do not wait for them.
+        self.pool.start()
+        async for req in self.refresh_requests():
+            yield req
         if self.seeding is not None:
             self.seeding.done()
 
     # --- articles ----------------------------------------------------------------------
-    def consider_article(self, url: str, *, hops: int, published: str | None = None,
-                         lastmod: str | None = None) -> scrapy.Request | None:
-        """A request for an article URL found by discovery, or None when it is not needed."""
-        p = self.profile
-        if (not in_domains(url, p.allowed_domains) or not self.wants_article(url)
-                or not self.within_budget()):
+    def consider_article(self, url: str, page: PageArticles, *, hops: int,
+                         published: str | None = None, lastmod: str | None = None
+                         ) -> scrapy.Request | None:
+        """A request for an article URL found by discovery, or None when it is not needed;
+        ``page``: the page's article URLs and stored articles (:meth:`_candidates`)."""
+        canonical = page.articles.get(url)
+        if canonical is None or not self.within_budget():
             return None
         stats = self.crawler.stats
-        canonical = self.canonical(url)
+        known = page.known
         if (self.before_since(published) or (published is None and self.before_since(lastmod))
                 or canonical in self._too_old):
             # Remembered: the same URL met later without a date (a related link) is old too.
@@ -189,21 +255,17 @@ class SiteSpider(ExtractingSpider):
             return None
         if canonical in self.frontier:
             return None
-        stored = self.known.get(canonical)
+        stored = known.get(canonical)
         if stored is None:
             req = self.make_request(url, "article", self.parse_article, hops=hops)
             if req is not None:
                 stats.inc_value("discovery/article_urls")
             return req
-        if canonical not in self._known_counted:
-            self._known_counted.add(canonical)
+        if hash(canonical) not in self._known_counted:
+            self._known_counted.add(hash(canonical))
             stats.inc_value("discovery/article_urls")
             stats.inc_value("discovery/known_urls")
-        changed = parse_date(lastmod)
-        # The lastmod of an alias (a republished copy, an old URL) says nothing about the
-        # stored page, so only the stored URL's own lastmod can trigger a refetch.
-        if changed is not None and stored.canonical_url == canonical and (
-                stored.modified_at is None or changed > stored.modified_at + LASTMOD_SLACK):
+        if self._newer(stored, canonical, lastmod):
             stats.inc_value("refresh/lastmod_newer")
             return self.conditional_request(url, stored, hops=hops)
         if self.refresh:
@@ -235,8 +297,10 @@ class SiteSpider(ExtractingSpider):
             self.frontier.claim(self.canonical(result.page_canonical))
         hops = response.meta.get("nc_hops", 0)
         if "related" in self.modes and hops < self.max_depth:
-            for link in result.related:
-                req = self.consider_article(link.get("url", ""), hops=hops + 1)
+            links = [link.get("url", "") for link in result.related]
+            page = await self._candidates([(url, None) for url in links])
+            for url in links:
+                req = self.consider_article(url, page, hops=hops + 1)
                 if req is not None:
                     stats.inc_value("discovery/from_related")
                     yield req
@@ -248,7 +312,7 @@ class SiteSpider(ExtractingSpider):
             yield item
 
     # --- sitemaps and feeds ------------------------------------------------------------
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request]:
         stats = self.crawler.stats
         stats.inc_value("pages/sitemap")
         if response.url.rstrip("/").endswith("/robots.txt"):
@@ -266,6 +330,8 @@ class SiteSpider(ExtractingSpider):
         if len(entries) > LARGE_SITEMAP:
             stats.inc_value("sitemaps/large")
             logger.info("large sitemap %s: %d entries", response.url, len(entries))
+        page = await self._candidates([(response.urljoin(e.loc), e.lastmod)
+                                        for e in entries if not e.is_sitemap])
         for entry in entries:
             loc = response.urljoin(entry.loc)
             if entry.is_sitemap:
@@ -274,22 +340,24 @@ class SiteSpider(ExtractingSpider):
                     if req is not None:
                         yield req
                 continue
-            req = self.consider_article(loc, hops=1,
+            req = self.consider_article(loc, page, hops=1,
                                         published=entry.news_publication_date,
                                         lastmod=entry.lastmod)
             if req is not None:
                 stats.inc_value("discovery/from_sitemaps")
                 yield req
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request]:
         stats = self.crawler.stats
         stats.inc_value("pages/feed")
         feed = parse_feed(response.body)
         if not feed.is_feed:
             stats.inc_value("feeds/not_a_feed")
             return
+        found = await self._candidates([(response.urljoin(e.url), e.updated)
+                                        for e in feed.entries])
         for entry in feed.entries:
-            req = self.consider_article(response.urljoin(entry.url), hops=1,
+            req = self.consider_article(response.urljoin(entry.url), found, hops=1,
                                         published=entry.published,
                                         lastmod=entry.updated)
             if req is not None:
@@ -303,7 +371,7 @@ class SiteSpider(ExtractingSpider):
                 yield req
 
     # --- listings ----------------------------------------------------------------------
-    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
         stats = self.crawler.stats
         if not hasattr(response, "text"):
             return
@@ -317,8 +385,9 @@ class SiteSpider(ExtractingSpider):
         links = page_links(sel, response.url, p.is_article_url)
         articles = [link for link in links
                     if in_domains(link.url, p.allowed_domains) and p.is_article_url(link.url)]
+        found = await self._candidates([(link.url, None) for link in articles])
         for link in articles:
-            req = self.consider_article(link.url, hops=hops + 1, published=link.date)
+            req = self.consider_article(link.url, found, hops=hops + 1, published=link.date)
             if req is not None:
                 stats.inc_value("discovery/from_listings")
                 yield req
@@ -327,7 +396,7 @@ class SiteSpider(ExtractingSpider):
         current = {self.canonical(link.url): link for link in articles}
         previous = set(response.meta.get("nc_prev_articles") or ())
         own = [link for c, link in current.items() if c not in previous]
-        all_known = bool(own) and all(self.canonical(link.url) in self.known for link in own)
+        all_known = bool(own) and all(found.articles[link.url] in found.known for link in own)
         dated_old = bool(own) and all(self.before_since(link.date) for link in own)
         streak = response.meta.get("nc_known_streak", 0) + 1 if all_known else 0
         stop = None

@@ -116,3 +116,14 @@ def manifest_edges(manifest: dict[str, Any]) -> set[tuple[str, str, str]]:
     """The manifest's graph in the same form (``expected_link_count`` triples)."""
     return {(canonicalize(a["url"]), canonicalize(r["url"]), r["label"])
             for a in manifest["articles"] for r in a["related"]}
+
+
+class Counts(Counter):
+    """Scrapy's stats collector interface over a Counter, for components used outside a
+    crawl (the writer, in tests)."""
+
+    def inc_value(self, key: str, count: float = 1, start: float = 0) -> None:
+        self[key] += count
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        return self.get(key, default)

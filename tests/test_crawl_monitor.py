@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from crawler.cli import EXIT_ALERT, EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL
-from crawler.discovery.frontier import Frontier, KnownArticles
+from crawler.discovery.frontier import Frontier
 from crawler.extensions.monitor import Thresholds, evaluate, outcome
 from crawler.extensions.runrecord import counts, mongo_safe
 from crawler.middlewares.retry import retry_after_seconds
-from crawler.urls import canonicalize
 
 T = Thresholds(max_extract_failure_rate=0.25, max_error_rate=0.25, min_pages=10)
 
@@ -71,15 +70,6 @@ def test_retry_after_in_seconds_or_http_date() -> None:
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
 
 
-def test_known_articles_match_aliases_and_frontier_claims_once() -> None:
-    known = KnownArticles()
-    known.add({"canonical_url": "https://e.org/2024/05/01/a/",
-               "aliases": ["https://e.org/2024/05/01/a/amp/", "https://e.org/old-a"],
-               "http": {"etag": '"v1"'}, "modified_at": "2024-05-02T00:00:00Z"})
-    assert canonicalize("https://E.org/2024/05/01/a?utm_source=x") in known
-    assert canonicalize("https://e.org/old-a") in known
-    stored = known.get(canonicalize("https://e.org/2024/05/01/a/amp/"))
-    assert stored is not None and stored.etag == '"v1"'
-    assert stored.modified_at == datetime(2024, 5, 2, tzinfo=UTC)
+def test_frontier_claims_once() -> None:
     frontier = Frontier()
     assert frontier.claim("https://e.org/x/") and not frontier.claim("https://e.org/x/")

@@ -15,6 +15,7 @@ from pymongo.collation import Collation
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
+from crawler.loopback import ServerState, free_port
 from crawler.storage import client as client_mod
 from crawler.storage.client import (
     DatabaseUnavailable,
@@ -24,7 +25,7 @@ from crawler.storage.client import (
     database_name,
     redact_uri,
 )
-from crawler.storage.server import ServerState, free_port, write_state
+from crawler.storage.server import write_state
 
 
 def test_round_trip(mongo_server) -> None:

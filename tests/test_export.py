@@ -11,6 +11,7 @@ from crawler.commands.export import INTERNAL_FIELDS, iter_articles, parse_since
 from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
+from tests.crawlutil import Counts
 from tests.factories import article_item
 
 
@@ -23,7 +24,8 @@ def store(db, n: int = 7) -> None:
             day=f"2024-05-{i + 1:02d}", site="russianstudiesromania" if i % 2 == 0 else "other",
             title=f"Știre {i}, \"quoted\"", authors=["Ana Pop", "Ion Ionescu"],
             categories=["Politics"], published_at=f"2024-05-{i + 1:02d}T08:00:00Z"))
-    ArticleWriter(db).write_batch([build_article(it, threshold=0.8) for it in items])
+    ArticleWriter(db, stats=Counts()).write_batch(
+        [build_article(it, threshold=0.8) for it in items])
 
 
 def export(mongo_server, db, tmp_path, *extra: str) -> tuple[int, str]:
@@ -88,7 +90,7 @@ def test_bad_date_is_a_usage_error(mongo_server, mongo_db, tmp_path):
 def test_without_since_exports_every_article(mongo_server, mongo_db, tmp_path):
     store(mongo_db, 3)
     undated = article_item("undated", "A body without any date.", site="other")
-    ArticleWriter(mongo_db).write_batch([build_article(undated, threshold=0.8)])
+    ArticleWriter(mongo_db, stats=Counts()).write_batch([build_article(undated, threshold=0.8)])
     code, text = export(mongo_server, mongo_db, tmp_path)
     assert code == 0
     rows = [json.loads(line) for line in text.splitlines()]

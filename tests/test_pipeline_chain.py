@@ -33,13 +33,13 @@ def article(slug: str, text: str, **fields) -> dict:
 
 def run_crawl(tmp_path: Path, uri: str, database: str, items: list[dict],
               kill_pid: int = 0, kill_after: int = 0, delay: float = 0.0,
-              preload_max: int = 50000) -> dict:
+              memory_max: int = 50000) -> dict:
     script = CRAWL_SCRIPT
     items_path = tmp_path / "items.json"
     items_path.write_text(json.dumps(items))
     out = tmp_path / "out.json"
     env = {"PATH": "/usr/bin:/bin", "ITEM_DELAY": str(delay), "PYTHONPATH": str(ROOT),
-           "PRELOAD_MAX": str(preload_max)}
+           "MEMORY_MAX": str(memory_max)}
     proc = subprocess.run(
         [sys.executable, str(script), uri, database, str(items_path), str(out),
          str(kill_pid), str(kill_after)],
@@ -106,7 +106,7 @@ def test_database_lost_mid_crawl_stops_the_crawl(tmp_path, private_mongo_server)
     items = [article(f"a{i}", words(10 + i)) for i in range(600)]
     result = run_crawl(tmp_path, server.uri, "lost", items,
                        kill_pid=server.pid, kill_after=6, delay=0.05,
-                       preload_max=0)  # dedup queries the database for every article
+                       memory_max=0)  # dedup queries the database for every article
     stats = result["stats"]
     assert result["reason"] == "database_unavailable", result["log"][-2000:]
     assert stats["storage/unstored"] >= 1

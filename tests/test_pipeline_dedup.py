@@ -8,10 +8,12 @@ import pytest
 
 from crawler.fingerprint import content_hash, fingerprint, similarity
 from crawler.items import ArticleItem
+from crawler.storage.catalogue import Catalogue
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
 from crawler.urls import article_id
 from pipelines.dedup import ALIAS, NEAR_DUPLICATE, NEW, SAME, Deduplicator
+from tests.crawlutil import Counts
 from tests.factories import BASE, article_item, body
 
 
@@ -58,24 +60,28 @@ def test_within_a_run():
     assert dedup.check(other) == NEW and other.duplicate_of is None
 
 
-def new_run(db, preload: bool) -> Deduplicator:
-    dedup = Deduplicator(db, threshold=0.8)
-    if preload:
-        assert dedup.preload(1000) == db.articles.count_documents({})
-    else:
-        assert dedup.preload(0) == -1
-    return dedup
+def new_run(db, memory_max: int) -> Deduplicator:
+    """A new crawl's deduplicator; its catalogue holds the stored keys in memory, or (with
+    ``memory_max`` 0) looks them up by key."""
+    catalogue = Catalogue(db=db, memory_max=memory_max).wait_loaded()
+    assert (catalogue.digest is not None) == (memory_max > 0)
+    return Deduplicator(catalogue, threshold=0.8)
 
 
-@pytest.mark.parametrize("preload", [False, True], ids=["indexed-query", "preloaded"])
-def test_across_runs(schema_db, preload):
+def store(db, items: list[ArticleItem]) -> None:
+    ArticleWriter(db, stats=Counts()).write_batch([build_article(it, threshold=0.8)
+                                                    for it in items])
+
+
+@pytest.mark.parametrize("memory_max", [0, 1000], ids=["by-key", "in-memory"])
+def test_across_runs(schema_db, memory_max):
     first = [item("original", body(1)), item("other", body(2))]
-    run1 = Deduplicator(schema_db, threshold=0.8)
+    run1 = new_run(schema_db, memory_max)
     for it in first:
         assert run1.check(it) == NEW
-    ArticleWriter(schema_db).write_batch([build_article(it, threshold=0.8) for it in first])
+    store(schema_db, first)
 
-    run2 = new_run(schema_db, preload)  # a new run: nothing of run 1 in its memory
+    run2 = new_run(schema_db, memory_max)  # a new run: nothing of run 1 in its memory
     again = item("original", body(1))
     assert run2.check(again) == SAME
     moved = item("moved", body(2))
@@ -87,15 +93,14 @@ def test_across_runs(schema_db, preload):
     assert run2.check(item("fresh", body(3))) == NEW
 
     # Stored, the repost is its own document; the moved copy an alias of the other.
-    ArticleWriter(schema_db).write_batch([build_article(it, threshold=0.8)
-                                         for it in (moved, repost)])
+    store(schema_db, [moved, repost])
     assert schema_db.articles.count_documents({}) == 3
     dup = schema_db.articles.find_one({"duplicate_of": article_id(first[0].canonical_url)})
     assert dup["canonical_url"] == f"{BASE}/2024/05/01/repost/"
     other = schema_db.articles.find_one({"_id": article_id(first[1].canonical_url)})
     assert f"{BASE}/2024/05/01/moved/" in other["aliases"]
     # Known aliases are recognised in a later run too: the copy again merges only its URLs.
-    run3 = new_run(schema_db, preload)
+    run3 = new_run(schema_db, memory_max)
     via_alias = item("moved", body(2))
     assert run3.check(via_alias) == ALIAS
     assert via_alias.canonical_url == first[1].canonical_url

@@ -13,9 +13,11 @@ import pytest
 from crawler.commands.export import to_jsonable
 from crawler.extraction.result import ExtractionResult
 from crawler.items import ArticleItem, RelatedLink
+from crawler.storage.catalogue import Catalogue
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
 from pipelines.dedup import Deduplicator
+from tests.crawlutil import Counts
 from tests.factories import BASE, article_item
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "crawler" / "schema" /
@@ -78,10 +80,10 @@ def test_stored_documents_validate(schema_db):
         article_item("repost", text + " extra words here", day="2024-05-03", title="Repost"),
         article_item("copy", text, day="2024-05-04", title="Copy"),
     ]
-    dedup = Deduplicator(mongo_db)
+    dedup = Deduplicator(Catalogue(db=mongo_db))
     for item in items:
         dedup.check(item)
-    writer = ArticleWriter(mongo_db)
+    writer = ArticleWriter(mongo_db, stats=Counts())
     writer.write_batch([build_article(i, threshold=0.8) for i in items])
     changed = dataclasses.replace(items[0], title="A, corrected", dedup="")
     writer.write_batch([build_article(changed, threshold=0.8)])
@@ -96,7 +98,7 @@ def test_stored_documents_validate(schema_db):
 def test_schema_rejects_unknown_and_malformed_fields(schema_db):
     mongo_db = schema_db
     item = article_item("a", "some text here", site="s", title="A")
-    ArticleWriter(mongo_db).write_batch([build_article(item, threshold=0.8)])
+    ArticleWriter(mongo_db, stats=Counts()).write_batch([build_article(item, threshold=0.8)])
     doc = to_jsonable(mongo_db.articles.find_one())
     v = validator()
     assert v.is_valid(doc)

@@ -78,7 +78,7 @@ def test_version_2_migration_backfills_published_local_and_the_day_s_source(mong
          "published_local": "2019-01-13T20:59:00-05:00", "published_day": "2019-01-13",
          "provenance": {"published_day": "page-offset"}},
     ])
-    assert migrate(mongo_db) == [2]
+    assert migrate(mongo_db, 2) == [2]
     docs = {d["_id"]: d for d in mongo_db.articles.find()}
     assert docs["a"]["published_local"] is None and docs["a"]["published_day"] == "2019-01-14"
     assert docs["a"]["provenance"] == {"title": "h1", "published_day": "utc"}

@@ -10,8 +10,9 @@ import pytest
 from crawler.storage.client import DatabaseUnavailable, connect
 from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
-from crawler.storage.writer import ArticleWriter, Counts
+from crawler.storage.writer import ArticleWriter
 from pipelines.store import StorePipeline
+from tests.crawlutil import Counts
 from tests.factories import article_item, project_crawler
 
 

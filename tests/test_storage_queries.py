@@ -11,12 +11,14 @@ import pytest
 from pymongo.errors import OperationFailure
 
 from crawler.items import ArticleItem
+from crawler.storage.catalogue import Catalogue
 from crawler.storage.client import capabilities
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
 from crawler.urls import article_id as id_of
 from pipelines.dedup import Deduplicator
 from pipelines.normalize import NormalizePipeline
+from tests.crawlutil import Counts
 from tests.factories import BASE, article_item, stats
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "data-model.md"
@@ -45,7 +47,7 @@ def graph_db(schema_db):
     """a -> b -> c, d a near-duplicate of a, a revised once."""
 
     normalize = NormalizePipeline(stats())
-    dedup = Deduplicator(schema_db)
+    dedup = Deduplicator(Catalogue(db=schema_db))
     a_text = text(1)
     near = a_text.split()
     near[20:22] = ["small", "edit"]
@@ -54,7 +56,7 @@ def graph_db(schema_db):
     for it in items:
         normalize.process_item(it)
         dedup.check(it)
-    writer = ArticleWriter(schema_db)
+    writer = ArticleWriter(schema_db, stats=Counts())
     writer.write_batch([build_article(it, threshold=0.8) for it in items])
     items[0].title = "A, corrected"
     writer.write_batch([build_article(items[0], threshold=0.8)])

@@ -11,6 +11,7 @@ from crawler.items import RelatedLink
 from crawler.storage.indexes import ensure_schema
 from crawler.storage.models import build_article
 from crawler.storage.writer import ArticleWriter
+from tests.crawlutil import Counts
 from tests.factories import BASE, article_item
 
 
@@ -29,7 +30,7 @@ def store(db) -> None:
         docs.append(build_article(item, threshold=0.8))
     docs[0]["related"].append({"url": f"{BASE}/elsewhere/", "label": "latest", "text": "x",
                                "position": 0})
-    ArticleWriter(db).write_batch(docs)
+    ArticleWriter(db, stats=Counts()).write_batch(docs)
 
 
 def test_collect(mongo_db):

@@ -7,13 +7,12 @@ import os
 import signal
 from typing import Any
 
-import pytest
-
 from crawler.extraction import ExtractionResult
 from crawler.profiles import load_profile
-from crawler.workers import FAULT_CRASH, FAULT_HANG, FAULTS_ENV, ExtractionPool, worker_count
+from crawler.workers import ExtractionPool, worker_count
 from tests.factories import project_crawler
 from tests.factories import stats as stats_collector
+from tests.worker_faults import CRASH, EXTRACT_WITH_FAULTS, HANG
 
 PARAGRAPH = ("The committee met on Tuesday to discuss the regional energy strategy and its "
              "consequences for the neighbouring economies over the coming decade. ")
@@ -60,11 +59,11 @@ def test_pool_extracts_and_fingerprints_in_workers() -> None:
     assert stats.get_value("extract/ms_total", 0) > 0
 
 
-def test_hung_and_crashed_workers_are_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(FAULTS_ENV, "1")
+def test_hung_and_crashed_workers_are_replaced() -> None:
     stats = stats_collector()
-    pool = ExtractionPool(workers=2, timeout=4, max_tasks=0, stats=stats)
-    results = run_pages(pool, [FAULT_HANG + ARTICLE, FAULT_CRASH + ARTICLE, ARTICLE,
+    pool = ExtractionPool(workers=2, timeout=4, max_tasks=0, stats=stats,
+                          extract=EXTRACT_WITH_FAULTS)
+    results = run_pages(pool, [HANG + ARTICLE, CRASH + ARTICLE, ARTICLE,
                                ARTICLE, ARTICLE])
     assert [r.ok for r in results] == [False, False, True, True, True]
     assert results[0].reason == "worker_timeout"
@@ -75,11 +74,9 @@ def test_hung_and_crashed_workers_are_replaced(monkeypatch: pytest.MonkeyPatch) 
     assert stats.get_value("extract/ok", 0) == 3
 
 
-def test_fault_markers_are_inert_without_the_test_switch(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(FAULTS_ENV, raising=False)
+def test_fault_markers_are_inert_in_the_shipped_extraction() -> None:
     pool = ExtractionPool(workers=1, timeout=60, max_tasks=0, stats=stats_collector())
-    (result,) = run_pages(pool, [FAULT_CRASH + ARTICLE])
+    (result,) = run_pages(pool, [CRASH + ARTICLE])
     assert result.ok
 
 
@@ -114,12 +111,11 @@ def test_closing_the_pool_stops_every_worker() -> None:
     assert run_pages(pool, [ARTICLE])[0].reason == "shutdown"
 
 
-def test_a_page_queued_behind_a_crashing_one_is_retried_on_a_new_worker(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(FAULTS_ENV, "1")
+def test_a_page_queued_behind_a_crashing_one_is_retried_on_a_new_worker() -> None:
     stats = stats_collector()
-    pool = ExtractionPool(workers=1, timeout=60, max_tasks=0, stats=stats)
-    results = run_pages(pool, [FAULT_CRASH + ARTICLE, ARTICLE, ARTICLE])
+    pool = ExtractionPool(workers=1, timeout=60, max_tasks=0, stats=stats,
+                          extract=EXTRACT_WITH_FAULTS)
+    results = run_pages(pool, [CRASH + ARTICLE, ARTICLE, ARTICLE])
     assert [r.ok for r in results] == [False, True, True]
     assert results[0].reason == "worker_crashed"
     # The crashing page is tried twice; pages waiting in the dead workers are retried too.

@@ -161,15 +161,15 @@ def _uri(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from crawler.storage import server
+    from crawler.storage import ferretdb, server
 
-    target = server.ferretdb_binary_path()
+    target = ferretdb.ferretdb_binary_path()
     if target.is_file() and not args.force:
-        print(f"FerretDB {server.ferretdb_version()} is already built: {target}")
+        print(f"FerretDB {ferretdb.ferretdb_version()} is already built: {target}")
         return EXIT_OK
-    print(f"building FerretDB {server.ferretdb_version()} (about a minute)...", flush=True)
+    print(f"building FerretDB {ferretdb.ferretdb_version()} (about a minute)...", flush=True)
     try:
-        path = server.build_ferretdb(force=args.force)
+        path = ferretdb.build_ferretdb(force=args.force)
     except server.ServerUnavailable as exc:
         print(f"FerretDB build failed: {exc}", file=sys.stderr)
         return EXIT_FAILURE

@@ -3,7 +3,8 @@
 The spider claims a URL when it yields the request.  Requests that reach the downloader
 without this run's claim (restored from a job directory, or redirected to another URL)
 are checked here: already claimed in this run, or (for articles) already stored, means
-the request is dropped.
+the request is dropped.  The stored check asks the crawl's catalogue through the spider
+(one lookup, off the reactor unless answered from memory).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class ArticleDedupMiddleware:
             raise NotConfigured
         return cls(crawler)
 
-    def process_request(self, request: Request) -> None:
+    async def process_request(self, request: Request) -> None:
         kind = request.meta.get("nc_kind")
         spider = self.crawler.spider
         frontier = getattr(spider, "frontier", None)
@@ -52,7 +53,7 @@ class ArticleDedupMiddleware:
                             "this run; dropped", chain[-1], request.url)
             raise IgnoreRequest(f"already fetched in this run: {canonical}")
         if (kind == "article" and not request.meta.get("nc_conditional")
-                and spider.is_known(canonical)):
+                and await spider.is_stored(canonical)):
             stats.inc_value("frontier/stored")
             raise IgnoreRequest(f"already stored: {canonical}")
         request.meta["nc_run"] = frontier.token

@@ -31,8 +31,9 @@ class JournalledSpider:
     journal: Journal | None = None
     resume: Pending | None = None
 
-    def is_known(self, canonical_url: str) -> bool:
-        return False
+    async def stored_among(self, canonical_urls: list[str]) -> set[str]:
+        """The URLs among ``canonical_urls`` whose article is stored (one batch)."""
+        return set()
 
     def make_request(self, url: str, kind: str, callback: Any, *, hops: int = 0,
                      priority: int = 0, headers: dict[str, str] | None = None,
@@ -83,7 +84,8 @@ class JournalledSpider:
         if engine is not None and engine.spider is not None:
             deferred_from_coro(engine.close_spider_async(reason=STOP_REASON))
 
-    def resume_requests(self, callbacks: dict[str, tuple[Any, int]]) -> list[scrapy.Request]:
+    async def resume_requests(self, callbacks: dict[str, tuple[Any, int]]
+                              ) -> list[scrapy.Request]:
         """Requests for the journal's unfinished claims: articles not stored, pages whose
         links were not all claimed (``callbacks``: kind -> (callback, priority))."""
         pending = self.resume
@@ -92,9 +94,10 @@ class JournalledSpider:
         self.resume = None
         stats = self.crawler.stats
         out = []
+        stored = await self.stored_among([c for c, claim in pending.claims.items()
+                                          if claim.kind == "article"])
         for canonical, claim in pending.claims.items():
-            if claim.kind not in callbacks or (claim.kind == "article"
-                                               and self.is_known(canonical)):
+            if claim.kind not in callbacks or canonical in stored:
                 continue
             callback, priority = callbacks[claim.kind]
             req = self.make_request(claim.url, claim.kind, callback, hops=claim.hops,

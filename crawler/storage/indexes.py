@@ -21,13 +21,16 @@ from crawler.storage.client import capabilities
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 ARTICLES = "articles"
 LINKS = "links"
 REVISIONS = "revisions"
 CRAWL_RUNS = "crawl_runs"
 META = "meta"
+CATALOGUE = "catalogue"
+LINK_TARGETS = "link_targets"
+UNLINKED = "unlinked_articles"
 META_ID = "schema"
 
 INDEXES: dict[str, list[IndexModel]] = {
@@ -50,6 +53,10 @@ INDEXES: dict[str, list[IndexModel]] = {
     REVISIONS: [
         IndexModel([("article_id", ASCENDING), ("seen_until", DESCENDING)],
                    name="article_id_seen_until"),
+    ],
+    # The catalogue's aliases: where a link target or a known URL is not a canonical URL.
+    CATALOGUE: [
+        IndexModel([("aliases", ASCENDING)], name="aliases"),
     ],
     CRAWL_RUNS: [
         IndexModel([("started_at", DESCENDING)], name="started_at"),
@@ -101,6 +108,35 @@ def _publisher_day(db: Database) -> None:
                 published.astimezone(UTC).strftime("%Y-%m-%d"))
             update["provenance.published_day"] = "utc"
         articles.update_one({"_id": doc["_id"]}, {"$set": update})
+
+
+@migration(3)
+def _catalogue(db: Database) -> None:
+    """Version 3 adds the crawl catalogue (``catalogue``, ``link_targets``): an entry per
+    stored article and per target URL with pending edges, built from what is stored.
+    Idempotent (upserts by ``_id``), batch-wise."""
+    from crawler.storage.bulk import Op, bulk
+    from crawler.storage.keys import catalogue_doc, target_id
+
+    fields = {"canonical_url": 1, "aliases": 1, "site": 1, "content_hash": 1, "title": 1,
+              "minhash_bands": 1, "modified_at": 1, "published_at": 1, "last_seen": 1}
+    ops: list[Op] = []
+    for doc in db[ARTICLES].find({}, fields, batch_size=1000):
+        if not doc.get("canonical_url"):
+            continue
+        entry = catalogue_doc(doc)
+        ops.append(Op({"_id": entry.pop("_id")}, {"$set": entry}))
+        if len(ops) >= 500:
+            bulk(db[CATALOGUE], ops)
+            ops = []
+    bulk(db[CATALOGUE], ops)
+    pending: dict[str, list[str]] = {}
+    for edge in db[LINKS].find({"to_id": None}, {"to_url": 1}, batch_size=5000):
+        if edge.get("to_url"):
+            pending.setdefault(edge["to_url"], []).append(edge["_id"])
+    bulk(db[LINK_TARGETS], [Op({"_id": target_id(url)}, {
+        "$set": {"url": url}, "$addToSet": {"edges": {"$each": ids}}})
+        for url, ids in pending.items()])
 
 
 def supports_text_index(db: Database) -> bool:

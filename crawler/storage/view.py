@@ -1,9 +1,11 @@
 """The writer's in-memory view of the database (see ``crawler.storage.writer``).
 
-Sized for long crawls: per stored article an id -> (content hash, title) entry and one
-entry per URL; per held edge a tuple whose repeated strings (target URL, label, anchor
-text) are interned, so the thousands of edges that point at the same few articles share
-them.  A held edge costs about 300 bytes instead of the 900 of its document.
+It holds what this writer stored or looked up during the run, never the whole archive (the
+crawl's catalogue, ``crawler.storage.catalogue``, answers for the rest): per article an id ->
+version key (content hash and title) and one entry per URL; per held edge a tuple whose
+repeated strings (target URL, label, anchor text) are interned, so the thousands of edges
+that point at the same few articles share them.  A held edge costs about 300 bytes instead
+of the 900 of its document.
 """
 
 from __future__ import annotations
@@ -71,14 +73,13 @@ class View:
     """What the writer knows of the database (see the writer's module docstring)."""
 
     def __init__(self) -> None:
-        self.articles: dict[str, tuple[str, str]] = {}
+        self.articles: dict[str, int] = {}
         self.owner: dict[str, str] = {}
         self.pending: dict[str, set[str]] = {}
         self.held = HeldEdges()
 
-    def add_article(self, _id: str, content_hash: str, title: str,
-                    urls: Iterable[str]) -> None:
-        self.articles[_id] = (content_hash, title)
+    def add_article(self, _id: str, version: int, urls: Iterable[str]) -> None:
+        self.articles[_id] = version
         for url in urls:
             self.owner.setdefault(url, _id)
 

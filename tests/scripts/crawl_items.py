@@ -59,7 +59,7 @@ def main(argv: list[str]) -> None:
         "NEWSCRAWL_DB_CONNECT_TIMEOUT_MS": 300, "NEWSCRAWL_STORE_FLUSH_INTERVAL": 0.2,
         "NEWSCRAWL_STORE_BATCH_SIZE": 4, "NEWSCRAWL_STORE_RETRY_TIMES": 2,
         "NEWSCRAWL_STORE_RETRY_BACKOFF": 0.05, "NEWSCRAWL_EXTRACT_MIN_WORDS": 20,
-        "NEWSCRAWL_DEDUP_PRELOAD_MAX": int(os.environ.get("PRELOAD_MAX", "50000")),
+        "NEWSCRAWL_CATALOGUE_MEMORY_MAX": int(os.environ.get("MEMORY_MAX", "50000")),
     }, priority="cmdline")
     process = CrawlerProcess(settings)
     process.crawl(ItemsSpider, items=json.loads(Path(items_path).read_text()),

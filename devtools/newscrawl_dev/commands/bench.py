@@ -21,6 +21,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(N worker processes sharing the cores); each at every --pages")
     parser.add_argument("--no-profileless", dest="profileless", action="store_false",
                         help="skip the second, profile-less crawl of the mirror")
+    parser.add_argument("--archive", type=int, default=0, metavar="N",
+                        help="instead: an incremental run against N stored articles seeded "
+                             "into the database, next to the same run on an empty one")
+    parser.add_argument("--new", type=int, default=100, metavar="M",
+                        help="new articles the incremental run finds (with --archive)")
     parser.add_argument("--themes", action="store_true",
                         help="only the extraction CPU per page of each mirror theme (no crawl)")
     parser.add_argument("--theme-pages", type=int, default=40, metavar="N",
@@ -30,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.archive:
+        return run_archive(args)
     from newscrawl_dev.bench import Mode, format_table, run_bench, versus
     from newscrawl_dev.themes import format_themes, time_themes
 
@@ -60,4 +67,19 @@ def run(args: argparse.Namespace) -> int:
     if modes == [Mode(False)]:
         print(format_themes(time_themes(args.theme_pages)))
     print(f"written: {args.output}")
+    return 0
+
+
+def run_archive(args: argparse.Namespace) -> int:
+    from newscrawl_dev.archive import format_archive, run_archive_bench
+
+    print(f"bench: incremental run against {args.archive} stored articles, {args.new} new ...",
+          flush=True)
+    runs = run_archive_bench(args.archive, args.new, workers=args.workers)
+    output = args.output.with_name("archive.json") if args.output.name == "bench.json" else (
+        args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps([asdict(r) for r in runs], indent=2), encoding="utf-8")
+    print(format_archive(runs))
+    print(f"written: {output}")
     return 0

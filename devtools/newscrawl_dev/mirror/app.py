@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -23,6 +24,9 @@ from newscrawl_dev.mirror.theme import Site, http_date
 
 HTML = "text/html; charset=UTF-8"
 MANIFEST_PATH = "/__manifest__.json"  # not linked from any page: for tools that run the CLI
+# What the mirror was asked so far (not linked either): when the first request came, how many;
+# ``?reset=1`` starts counting afresh.
+REQUESTS_PATH = "/__requests__.json"
 DEFAULT_ARTICLES = {"newspaper": 60, "generic": 40, "legacy": 40, "drupal": 40}
 PROFILE_NAMES = {"newspaper": "russianstudiesromania", "generic": "wpgeneric",
                  "legacy": "lakesidecourier", "drupal": "harbourcity"}
@@ -119,6 +123,8 @@ class MirrorApp:
         self.pages = self._cache(self.site)
         self.revision = revision
         self._manifest: dict[str, Any] | None = None
+        self.first_request_at: float | None = None  # epoch seconds
+        self.requests: Counter[str] = Counter()
 
     def _build(self, revision: int) -> Site:
         site = make_site(self.theme, self.articles, revision, self.base_url, self.traps)
@@ -168,6 +174,17 @@ class MirrorApp:
 
     # --- routing ------------------------------------------------------------------------
     def handle(self, method: str, target: str, headers: dict[str, str]) -> Response:
+        if urlsplit(target).path == REQUESTS_PATH:
+            body = json.dumps({"first_request_at": self.first_request_at, **self.requests})
+            if "reset" in parse_qs(urlsplit(target).query):
+                self.first_request_at, self.requests = None, Counter()
+            return Response(200, body.encode(), {"Content-Type": "application/json"})
+        if not target.startswith(MANIFEST_PATH):
+            if self.first_request_at is None:
+                self.first_request_at = time.time()
+            self.requests["total"] += 1
+            if urlsplit(target).path in self.site.post_paths:
+                self.requests["articles"] += 1
         resp = self._route(target, headers)
         resp.headers.setdefault("Content-Type", HTML)
         if method == "HEAD":
