@@ -23,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from crawler.loopback import LOOPBACK, free_port
 from crawler.storage.client import redact_uri
-from crawler.storage.server import LOOPBACK, free_port
 
 logger = logging.getLogger(__name__)
 
