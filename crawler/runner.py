@@ -1,4 +1,8 @@
-"""Build the settings of a crawl, run it in this process, and turn it into an exit code."""
+"""Build the settings of a crawl, run it in this process, and turn it into an exit code.
+
+One module just over 400 lines: building the settings, running the crawl and mapping its
+outcome to an exit code share the same options and must agree on every failure path.
+"""
 
 from __future__ import annotations
 

@@ -11,6 +11,9 @@ worker past ``NEWSCRAWL_WORKER_TIMEOUT`` gets the worker killed and replaced, a 
 dies is replaced, and both count as a failed page while the crawl goes on; a page that was
 only queued behind it is tried once more on another worker.  A worker is recycled
 after ``NEWSCRAWL_WORKER_MAX_TASKS`` pages, which bounds its memory in long crawls.
+
+One module of about 440 lines: the fork server, the socket protocol, the worker loop and the
+pool's recovery (timeouts, crashes, retries) are one mechanism with shared invariants.
 """
 
 from __future__ import annotations

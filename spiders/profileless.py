@@ -19,6 +19,9 @@ Same requests, extraction, items, incremental and resume behaviour as
 
 Bad input ends with a diagnosis (stats ``profileless/diagnosis``): robots.txt forbids the
 site, the address redirects to another domain, a login wall, or nothing is an article.
+
+One module of about 460 lines: one spider class (discovery from an address, page judgement,
+the layout learned from the first articles); the rules themselves live in crawler/autoprofile.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@
 [-a refresh=1]`` or ``newscrawl crawl PROFILE ...``.  Discovery modes (comma-separated):
 ``sitemaps``, ``feeds``, ``listings``, ``related``, or ``all``.  Nothing site-specific
 lives here: URL patterns, pagination, selectors and politeness come from the profile.
+
+One module of about 450 lines: one spider class, whose discovery callbacks share the
+batched catalogue look-ups and the incremental rules; its profile-less subclass lives apart.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ what the page itself says:
 
 Profile path: the profile's body container (first matching selector) with its excluded
 parts removed, read by trafilatura in recall mode.
+
+One module of about 440 lines: the candidates and the evidence that chooses between them
+are scored against each other; apart, each rule would lose sight of what it competes with.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ same site.  Only post *metadata* is held in memory; bodies are generated on dema
 
 The newspaper site contains the seed article (text copied from a real page) and the eight
 articles its "Latest news" / "Must read" blocks name; everything else is word-list text.
+
+About 600 lines of data and generators: the site's authors, sections, posts and bodies, all
+drawn from one seeded sequence; split, the seeds of one part would shift another's.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ defaults still say ``og:type=article``; section fronts with a long description; 
 pages with bios; ``?page=N`` pagination; AMP (``?amp``) and print
 (``/node/NID/printable/print``) variants; a paywalled teaser page; a live blog; three
 views blocks with identical markup told apart only by their headings.
+
+About 600 lines: one theme's page templates (the markup of a real CMS), with its traps next
+to the pages they belong to; split by page type it would scatter one site's markup.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Markup follows the theme's public source: ``tdb_*`` blocks inside a template ``<
 ``td_flex_block_1`` sidebar blocks, ``tdb_loop`` listings with ``div.page-nav``, Yoast SEO
 head tags.  Site-wide parts (styles, scripts, menus, footer) are rendered once per site;
 an article page costs a body, its teaser blocks and string joins.
+
+About 740 lines: one theme's page templates (the tagDiv markup of the first site), with its
+traps next to the pages they belong to; split, one site's markup would be scattered.
 """
 
 from __future__ import annotations
