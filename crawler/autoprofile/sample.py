@@ -42,6 +42,7 @@ def fetch_sample(address: str, articles: int, no_delay: bool = False,
     settings.setdict({"ITEM_PIPELINES": {}, "EXTENSIONS": extensions,
                       "DOWNLOAD_MAXSIZE": min(settings.getint("DOWNLOAD_MAXSIZE") or
                                               SAMPLE_MAX_BYTES, SAMPLE_MAX_BYTES),
+                      "NEWSCRAWL_SITE": address,
                       "NEWSCRAWL_MAX_ARTICLES": articles,
                       "NEWSCRAWL_PROFILELESS_KEEP_PAGES": max(3 * articles, 30)},
                      priority="cmdline")
