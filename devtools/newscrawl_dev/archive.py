@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from newscrawl_dev.bench import PROFILE, UNTHROTTLED, ProcessSampler, _cli
+from newscrawl_dev.bench import PROFILE, UNTHROTTLED, ProcessSampler, _cli, column_table
 
 SEED_BATCH = 1000
 FILLER = ("The archive holds this synthetic article body so that its documents weigh what "
@@ -203,11 +203,7 @@ def format_archive(runs: list[ArchiveRun]) -> str:
         ("peak RSS, all processes MB", lambda r: f"{r.peak_rss_mb:.0f}"),
         ("finish reason", lambda r: r.finish_reason),
     ]
-    width = max(len(label) for label, _ in rows)
-    lines = [f"{'':{width}}  " + "  ".join(f"{'empty DB' if not r.archive else 'archive':>14}"
-                                           for r in runs)]
-    for label, cell in rows:
-        lines.append(f"{label:{width}}  " + "  ".join(f"{cell(r):>14}" for r in runs))
+    lines = [column_table(rows, ["archive" if r.archive else "empty DB" for r in runs], runs)]
     if len(runs) == 2:
         lines.append(f"peak RSS main, archive minus empty: "
                      f"{runs[1].peak_rss_main_mb - runs[0].peak_rss_main_mb:+.0f} MB")

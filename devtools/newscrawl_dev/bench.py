@@ -31,6 +31,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -403,9 +404,15 @@ def format_table(results: list[BenchResult]) -> str:
         ("profile-less: CPU ratio to profiled", lambda r: f"{_auto(r, 'ratio')}x"),
         ("finish reason", lambda r: r.finish_reason),
     ]
+    return column_table(rows, [f"{r.pages_requested} {r.extra.get('mode', 'local')}"
+                               for r in results], results)
+
+
+def column_table(rows: list[tuple[str, Callable[[Any], str]]], headers: list[str],
+                 results: list[Any]) -> str:
+    """One column per result under its header, one line per (label, cell) row."""
     width = max(len(label) for label, _ in rows)
-    lines = [f"{'':{width}}  " + "  ".join(
-        f"{str(r.pages_requested) + ' ' + r.extra.get('mode', 'local'):>14}" for r in results)]
+    lines = [f"{'':{width}}  " + "  ".join(f"{h:>14}" for h in headers)]
     for label, cell in rows:
         lines.append(f"{label:{width}}  " + "  ".join(f"{cell(r):>14}" for r in results))
     return "\n".join(lines)
