@@ -120,6 +120,17 @@ class Output:
         self.thread.join(timeout=30)
         return b"".join(self.chunks).decode("utf-8", "replace")
 
+    def wait_for(self, pattern: str, timeout: float) -> bool:
+        """Whether the crawl logged ``pattern`` within ``timeout`` seconds (it runs on)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if re.search(pattern, b"".join(self.chunks).decode("utf-8", "replace")):
+                return True
+            if not self.thread.is_alive():
+                return False
+            time.sleep(0.05)
+        return False
+
 
 def finish(proc: subprocess.Popen, log: Output, timeout: float = TRIAL_TIMEOUT,
            until_stopped: bool = False) -> Run:

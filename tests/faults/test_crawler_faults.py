@@ -75,15 +75,20 @@ def test_database_killed_and_restarted_mid_run(make_mirror, private_mongo_server
     mirror = make_mirror(articles=ARTICLES)
     crawl = Crawl(client["faults"], server.uri, mirror.base_url, tmp_path / "jobs")
     try:
-        proc, out = crawl.start("-s", "FAULT_STOP_AFTER_ITEMS=8", hooks=True)
+        # Server selection gives up after 1 s, so a write during the outage fails (rather
+        # than waiting for the server to come back) and the writer's retry is exercised.
+        proc, out = crawl.start("-s", "FAULT_STOP_AFTER_ITEMS=8",
+                                "-s", "NEWSCRAWL_DB_CONNECT_TIMEOUT_MS=1000", hooks=True)
         assert finish(proc, out, until_stopped=True).stopped
         started = time.monotonic()
         server.kill()
         os.kill(proc.pid, signal.SIGCONT)
-        time.sleep(3)  # the outage: the writer's batches fail and are retried meanwhile
+        # The outage lasts until the writer has failed and scheduled its first retry.
+        failed = out.wait_for(r"database write failed \(\w+\); retry 1/", timeout=60)
         server.start()
         run = finish(proc, out)
-        check_run(run, EXIT_OK, r"database write failed \(\w+\); retry 1/")
+        assert failed, f"no failed write during the outage:\n{run.stderr[-3000:]}"
+        check_run(run, EXIT_OK, None)
         trial = tally("database killed and restarted mid-run", crawl.db, mirror.manifest,
                       str(run.code), time.monotonic() - started)
         assert_nothing_lost(trial)
