@@ -3,6 +3,12 @@ pipelines; run by tests/test_pipeline_chain.py in its own process (one reactor e
 
 Arguments: MONGO_URI DATABASE ITEMS_JSON OUT_JSON KILL_PID KILL_AFTER.  With a KILL_PID, that
 process is killed before the KILL_AFTER-th item (the database lost mid-crawl).
+
+The items come from the callback of one ``data:`` request, as a real crawl's come from
+responses.  Not from ``start()``: Scrapy (2.19) closes a spider only once its scraper is
+idle, and re-checks that after each response only, so an item yielded by ``start()`` that is
+still in the pipelines when the crawl is stopped (the store's ``database_unavailable``)
+leaves the close waiting forever (scrapy/scrapy#7029).
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from scrapy import Spider
+from scrapy import Request, Spider
+from scrapy.http import Response
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
@@ -33,7 +40,10 @@ class ItemsSpider(Spider):
         self.items, self.out_path = items, out_path
         self.kill_pid, self.kill_after = kill_pid, kill_after
 
-    async def start(self) -> AsyncIterator[ArticleItem]:
+    async def start(self) -> AsyncIterator[Request]:
+        yield Request("data:,items", callback=self.parse_items, dont_filter=True)
+
+    async def parse_items(self, response: Response) -> AsyncIterator[ArticleItem]:
         for i, data in enumerate(self.items):
             if self.crawler.stats.get_value("storage/error"):
                 return  # closing: a real crawl schedules no more downloads either
