@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider
-from scrapy.http import Response
 from scrapy.crawler import CrawlerProcess
+from scrapy.http import Response
 from scrapy.utils.project import get_project_settings
 
 from crawler.items import ArticleItem, RelatedLink
