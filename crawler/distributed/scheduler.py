@@ -6,11 +6,13 @@
 * the queue is :class:`crawler.distributed.queue.LeasedPriorityQueue` and the duplicate
   filter :class:`crawler.distributed.dupefilter.CanonicalUrlDupeFilter`, both under the
   run's keys (``crawler.distributed.run``), kept when a worker closes;
-* every ``NEWSCRAWL_REDIS_TICK`` seconds the worker renews the leases of the requests it
-  still works on, completes the others once the writer has stored what they produced
+* every ``NEWSCRAWL_REDIS_TICK`` seconds the worker renews the leases it holds (requests
+  it still works on, and handled ones whose articles the writer has not stored yet),
+  completes the handled ones once the writer has stored what they produced
   (``ArticleWriter.flush``: a lease is done only after its article is in the database or
-  its failure recorded), puts expired leases of any worker back in the queue
-  (``redis/requeued``) and refreshes its liveness and the keys' expiry;
+  its failure recorded; a slow database delays the completion but never lets the lease
+  expire, which would fetch the page again), puts expired leases of any worker back in
+  the queue (``redis/requeued``) and refreshes its liveness and the keys' expiry;
 * a request counts as worked on while the engine holds it (Scrapy's engine slot keeps
   every request from scheduler to the end of its callback and item pipelines in
   ``inprogress``; no public API tells when a request is fully handled);
@@ -90,6 +92,7 @@ class LeasingScheduler(Scheduler):
         self.queue: LeasedPriorityQueue
         self.held: dict[Request, bytes] = {}  # requests this worker took, not yet handled
         self.finished: list[bytes] = []  # handled, completed after the next store flush
+        self.completing: list[bytes] = []  # handled, waiting for the store flush under way
         self.failed: str | None = None
         self._flushing = False
         self._ticks = 0
@@ -131,7 +134,7 @@ class LeasingScheduler(Scheduler):
     def _complete_all(self) -> None:
         # The engine closed the scheduler after every request it held was handled and the
         # pipelines closed (the writer flushed): complete them, unless storage failed.
-        self.finished += self.held.values()
+        self.finished += [*self.completing, *self.held.values()]
         self.held.clear()
         if self.failed is None and self._storage_ok():
             try:
@@ -206,7 +209,7 @@ class LeasingScheduler(Scheduler):
             self.finished.append(self.held.pop(request))
         try:
             self._check_server()
-            self.queue.renew(list(self.held.values()))
+            self.queue.renew([*self.held.values(), *self.finished, *self.completing])
             requeued = self.queue.requeue_expired()
             if self._ticks % TTL_EVERY == 0:
                 self._refresh_keys()
@@ -222,6 +225,7 @@ class LeasingScheduler(Scheduler):
                            self.site, requeued)
         if self.finished and not self._flushing:
             batch, self.finished = self.finished, []
+            self.completing = batch
             self._flushing = True
             d = deferToThread(self._store_barrier)
             d.addBoth(self._after_barrier, batch)
@@ -229,6 +233,7 @@ class LeasingScheduler(Scheduler):
 
     def _after_barrier(self, stored: Any, batch: list[bytes]) -> None:
         self._flushing = False
+        self.completing = []
         if stored is not True:  # storage failed or still retrying: keep for a later tick
             self.finished = batch + self.finished
             return
