@@ -222,13 +222,12 @@ NEWSCRAWL_REDIS_PREFIX = os.environ.get("NEWSCRAWL_REDIS_PREFIX", "newscrawl")
 # many seconds, seeding finished.
 NEWSCRAWL_REDIS_IDLE_TIMEOUT = float(os.environ.get("NEWSCRAWL_REDIS_IDLE_TIMEOUT", "30"))
 # A request taken by a worker goes back to the queue when its lease is not renewed or
-# completed for this many seconds (the worker died or stalled).
+# completed for this many seconds (the worker died or stalled); likewise the claim to seed
+# a run's site passes to another worker.
 NEWSCRAWL_REDIS_LEASE_TIMEOUT = 60.0
 # Seconds between a worker's lease renewals/completions, requeues of expired leases and
 # liveness beats.  A run whose workers all stopped beating for LEASE_TIMEOUT is not joined.
 NEWSCRAWL_REDIS_TICK = 1.0
-# Seconds a seeding claim lasts unless seeding finishes (a seeder that died frees it).
-NEWSCRAWL_REDIS_SEED_TIMEOUT = 600
 # Expiry of a run's keys (queue, leases, duplicate filter), renewed while workers run.
 NEWSCRAWL_REDIS_KEY_TTL = 7 * 24 * 3600
 # Entries kept in a run's stream of dedup keys (pipelines/shareddedup.py), about 700 bytes

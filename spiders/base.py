@@ -53,6 +53,8 @@ class ExtractingSpider(JournalledSpider, scrapy.Spider):
         if self.shared:
             self.frontier.token = s.get("NEWSCRAWL_RUN_ID")
             self.seeding = seeding_of(crawler)
+            # Closing mid-seeding: stop renewing the claim, so that another worker seeds.
+            crawler.signals.connect(self.seeding.stop, signal=signals.spider_closed)
         self.pool = ExtractionPool.from_crawler(crawler)
         self.page_types = tuple(s.getlist("NEWSCRAWL_PAGE_CONTENT_TYPES"))
         self.max_articles = s.getint("NEWSCRAWL_MAX_ARTICLES")

@@ -212,7 +212,13 @@ class SiteSpider(ExtractingSpider):
             logger.info("%s: another worker seeds this run; taking requests from the queue",
                         self.site_name)
             self.pool.start()
-            return
+            if not await self.seeding.wait_for_turn():
+                return
+            logger.warning("%s: the worker seeding this run stopped (its claim expired): "
+                           "seeding here", self.site_name)
+            self.crawler.stats.inc_value("redis/seeding_taken_over")
+        if self.seeding is not None:
+            self.seeding.keep_alive()
         p = self.profile
         if "sitemaps" in self.modes:
             for path in p.sitemaps:

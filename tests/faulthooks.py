@@ -9,15 +9,27 @@ scraped items (or received responses) and fires once the count is reached:
 * ``FAULT_STOP_AFTER_ITEMS``: SIGSTOP the crawler itself; the test, waiting on the child
   with ``WUNTRACED``, injects its fault (stops the database...) and sends SIGCONT;
 * ``FAULT_KILL_WORKER_AFTER_ITEMS``: SIGKILL every extraction worker that holds pages.
+
+and :class:`SeedingHold` (a spider middleware), with ``FAULT_HOLD_SEEDING``, holds the
+seeding of a distributed run before its first seed request, for ever, while the worker
+lives on (it renews its seeding claim): the test kills it there, a seeder dead mid-seeding.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import signal
+from collections.abc import AsyncIterator
 from typing import Any
 
-from scrapy import signals
+from scrapy import Request, signals
+from scrapy.exceptions import NotConfigured
+
+logger = logging.getLogger(__name__)
+
+SEED_KINDS = ("sitemap", "feed", "listing")
 
 
 class FaultTrigger:
@@ -57,3 +69,20 @@ class FaultTrigger:
         for worker in busy:
             os.kill(worker.process.pid, signal.SIGKILL)
         self.crawler.stats.set_value("fault/workers_killed", len(busy))
+
+
+class SeedingHold:
+    def __init__(self, crawler: Any) -> None:
+        if not crawler.settings.getbool("FAULT_HOLD_SEEDING"):
+            raise NotConfigured
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SeedingHold:
+        return cls(crawler)
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for request in start:
+            if isinstance(request, Request) and request.meta.get("nc_kind") in SEED_KINDS:
+                logger.warning("fault: seeding held before %s", request.url)
+                await asyncio.get_running_loop().create_future()  # never done
+            yield request

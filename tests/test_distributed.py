@@ -1,5 +1,6 @@
 """Distributed crawls on a real Redis: workers share one run, leases survive a killed
-worker, a Redis restart stops workers with exit code 3, several sites run in one process.
+worker, a dead seeder's seeding is taken over, a Redis restart stops workers with exit
+code 3, several sites run in one process.
 
 The slow variants (four workers, both sites) carry the ``faults`` marker (``make faults``).
 """
@@ -10,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from typing import Any
 
 import pytest
@@ -49,6 +51,23 @@ def finish(procs: list[subprocess.Popen[str]], timeout: float = 240) -> list[tup
             pytest.fail(f"worker still running after {timeout}s: {err[-3000:]}")
         out.append((proc.returncode, err))
     return out
+
+
+def wait_for_line(proc: subprocess.Popen[str], text: str, timeout: float = 120) -> None:
+    """Read the worker's log until a line holds ``text`` (the log after it stays unread)."""
+    seen = threading.Event()
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if text in line:
+                seen.set()
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    if not seen.wait(timeout):
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail(f"no log line with {text!r} within {timeout}s")
 
 
 def link_graph(db: Any) -> set[tuple[str, str, str]]:
@@ -151,6 +170,27 @@ def test_a_killed_workers_leases_are_requeued(make_mirror, mongo_db, mongo_serve
     assert_complete(mongo_db, mirror.manifest)
     done = [r for r in worker_records(mongo_db) if r["status"] == "finished"]
     assert len(done) == 1 and done[0]["stats"].get("redis/requeued", 0) > 0
+
+
+def test_a_dead_seeders_seeding_is_taken_over(make_mirror, mongo_db, mongo_server,
+                                              redis_server, redis_prefix) -> None:
+    mirror = make_mirror(theme="newspaper", articles=20)
+    args = (SITE, "--base-url", mirror.base_url)
+    # The seeder holds its seeding before the first seed, alive and renewing its claim ...
+    seeder = start_worker(mongo_db, mongo_server.uri, redis_server.url, redis_prefix, *args,
+                          "-s", "FAULT_HOLD_SEEDING=1")
+    wait_for_line(seeder, "fault: seeding held")
+    other = start_worker(mongo_db, mongo_server.uri, redis_server.url, redis_prefix, *args)
+    wait_for_line(other, "another worker seeds this run")
+    os.killpg(seeder.pid, signal.SIGKILL)  # ... and dies mid-seeding: its claim expires
+    (killed, _), (code, err) = finish([seeder, other])
+    assert killed == -signal.SIGKILL
+    assert code == EXIT_OK, err[-3000:]
+    assert_complete(mongo_db, mirror.manifest)
+    done = [r for r in worker_records(mongo_db) if r["status"] == "finished"]
+    assert len(done) == 1
+    assert done[0]["stats"].get("redis/seeding_taken_over") == 1
+    assert done[0]["stats"].get("pages/sitemap", 0) > 0
 
 
 @pytest.mark.faults

@@ -76,13 +76,22 @@ def test_workers_join_the_live_run_and_a_new_run_starts_after_its_end(client,
     assert join_run(client, redis_prefix, name, "run-5", stale_after=60, ttl=600) == "run-5"
 
 
-def test_one_worker_seeds_a_run(client, redis_prefix) -> None:
+def test_one_worker_seeds_a_run_and_a_lapsed_claim_passes_on(client, redis_prefix) -> None:
     key = RunKeys(redis_prefix, "run").site("s", "seeded")
-    first, second = Seeding(client, key, 600, 600), Seeding(client, key, 600, 600)
+    first, second = (Seeding(client, key, 600, 600, owner=w) for w in ("w1", "w2"))
     assert first.claim() and not second.claim()
+    assert first.renew() and not second.renew()  # only the holder renews
     assert not second.finished()
-    first.done()
-    assert second.finished() and not second.claim()
+    # The holder stops renewing (it died): its claim lapses, the next claim wins.
+    client.delete(key)
+    assert second.claim() and not first.renew() and not first.claim()
+    second.done()
+    assert first.finished() and not first.claim() and not first.renew()
+    # A claim is a lease: it expires by itself.
+    lease = Seeding(client, key + ":lease", 0.2, 600, owner="w3")
+    assert lease.claim()
+    assert 0 < client.pttl(lease.key) <= 200
+    client.delete(key, lease.key)
 
 
 def test_redis_url_credentials_are_redacted() -> None:

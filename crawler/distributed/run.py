@@ -13,18 +13,24 @@ renewed while workers tick), so nothing of a run outlives it for long:
 * ``{prefix}:run:{id}:workers`` zset: worker id -> last tick (liveness);
 * per site ``{prefix}:run:{id}:{site}:requests`` (the scrapy-redis priority queue),
   ``:leases`` (requests taken by workers, scored by their deadline), ``:seen`` (the
-  duplicate filter: canonical URLs), ``:seeded`` (the seeding claim) and ``:ended`` (set
-  once the site's shared frontier stayed empty long enough).
+  duplicate filter: canonical URLs), ``:seeded`` (the seeding claim: a lease held by the
+  seeding worker, then ``done``) and ``:ended`` (set once the site's shared frontier
+  stayed empty long enough).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import os
 import socket
 import time
 from dataclasses import dataclass
 from typing import Any
+
+from redis.exceptions import RedisError
+from twisted.internet import task
 
 # Marks one site of a run ended (KEYS[2]); once every site (KEYS[2..]) ended, the run
 # stops being the current one of its name (KEYS[1]) if it still is (compare and delete).
@@ -38,6 +44,8 @@ return 1
 """
 
 SEED_DONE = b"done"
+
+logger = logging.getLogger(__name__)
 
 
 def worker_id() -> str:
@@ -118,26 +126,80 @@ def end_run(client: Any, keys: RunKeys, name: str, site: str, sites: list[str],
     client.eval(_END, 1 + len(ended), keys.current(name), *ended, keys.run_id, ttl)
 
 
-class Seeding:
-    """The claim that makes one worker per run and site seed (sitemaps, feeds, listings)."""
+# Extends the seeding claim (KEYS[1]) while it is this worker's (ARGV[1]).
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
 
-    def __init__(self, client: Any, key: str, timeout: int, ttl: int) -> None:
+
+class Seeding:
+    """The claim that makes one worker per run and site seed (sitemaps, feeds, listings).
+
+    The claim is a lease, like a request's: it lasts ``lease_seconds`` and the seeding
+    worker renews it every ``tick`` seconds (:meth:`keep_alive`) until seeding is done,
+    when the key says ``done`` for the rest of the run.  A seeder that dies stops renewing;
+    its claim expires and one of the workers waiting in :meth:`wait_for_turn` seeds instead.
+    """
+
+    def __init__(self, client: Any, key: str, lease_seconds: float, ttl: int,
+                 tick: float = 1.0, owner: str = "") -> None:
         self.client = client
         self.key = key
-        self.timeout = timeout
+        self.lease_ms = max(1, int(lease_seconds * 1000))
         self.ttl = ttl
+        self.tick = tick
+        self.owner = owner or worker_id()
+        self._renew = client.register_script(_RENEW)
+        self._heartbeat: Any = None
 
     def claim(self) -> bool:
-        """True for exactly one worker of the run (``SET NX``); the claim lapses after
-        ``timeout`` seconds unless seeding finished, so a worker that died while seeding
-        does not leave the run unseeded (the next worker to start takes it over)."""
-        return bool(self.client.set(self.key, worker_id(), nx=True, ex=self.timeout))
+        """True for exactly one worker at a time (``SET NX``), until the lease expires."""
+        return bool(self.client.set(self.key, self.owner, nx=True, px=self.lease_ms))
+
+    def renew(self) -> bool:
+        """Extend this worker's claim; False when it is no longer this worker's."""
+        return bool(self._renew(keys=[self.key], args=[self.owner, self.lease_ms]))
+
+    def keep_alive(self) -> None:
+        """Renew the claim every ``tick`` seconds from the reactor until :meth:`done` or
+        :meth:`stop`."""
+        if self._heartbeat is None:
+            self._heartbeat = task.LoopingCall(self._beat)
+            self._heartbeat.start(self.tick, now=False)
+
+    def _beat(self) -> None:
+        try:
+            self.renew()
+        except RedisError as exc:  # the scheduler's tick stops the worker on Redis errors
+            logger.warning("could not renew the seeding claim %s: %s", self.key, exc)
+
+    def stop(self) -> None:
+        """Stop renewing (a worker closing mid-seeding leaves its claim to expire)."""
+        if self._heartbeat is not None and self._heartbeat.running:
+            self._heartbeat.stop()
+        self._heartbeat = None
 
     def done(self) -> None:
+        self.stop()
         self.client.set(self.key, SEED_DONE, ex=self.ttl)
 
     def finished(self) -> bool:
         return self.client.get(self.key) == SEED_DONE
+
+    async def wait_for_turn(self) -> bool:
+        """While another worker seeds: False once seeding is done, True when this worker
+        claimed it because the seeder's lease expired (it died or stalled)."""
+        while True:
+            try:
+                if self.claim():
+                    return True
+                if self.finished():
+                    return False
+            except RedisError as exc:  # the scheduler's tick stops the worker
+                logger.warning("could not check the seeding claim %s: %s", self.key, exc)
+                return False
+            await asyncio.sleep(self.tick)
 
 
 def seeding_of(crawler: Any) -> Seeding:
@@ -148,4 +210,5 @@ def seeding_of(crawler: Any) -> Seeding:
     keys = RunKeys(s.get("NEWSCRAWL_REDIS_PREFIX"), s.get("NEWSCRAWL_RUN_ID"))
     return Seeding(redis_client(s.get("NEWSCRAWL_REDIS_URL")),
                    keys.site(s.get("NEWSCRAWL_SITE") or "urls", "seeded"),
-                   s.getint("NEWSCRAWL_REDIS_SEED_TIMEOUT"), s.getint("NEWSCRAWL_REDIS_KEY_TTL"))
+                   s.getfloat("NEWSCRAWL_REDIS_LEASE_TIMEOUT"), s.getint("NEWSCRAWL_REDIS_KEY_TTL"),
+                   s.getfloat("NEWSCRAWL_REDIS_TICK"))

@@ -87,8 +87,8 @@ class LeasingScheduler(Scheduler):
         self.tick_seconds = s.getfloat("NEWSCRAWL_REDIS_TICK")
         self.idle_timeout = s.getfloat("NEWSCRAWL_REDIS_IDLE_TIMEOUT")
         self.ttl = s.getint("NEWSCRAWL_REDIS_KEY_TTL")
-        self.seeding = Seeding(server, keys.site(site, "seeded"),
-                               s.getint("NEWSCRAWL_REDIS_SEED_TIMEOUT"), self.ttl)
+        self.seeding = Seeding(server, keys.site(site, "seeded"), self.lease_seconds, self.ttl,
+                               self.tick_seconds)
         self.queue: LeasedPriorityQueue
         self.held: dict[Request, bytes] = {}  # requests this worker took, not yet handled
         self.finished: list[bytes] = []  # handled, completed after the next store flush
