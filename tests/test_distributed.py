@@ -194,10 +194,11 @@ def test_a_dead_seeders_seeding_is_taken_over(make_mirror, mongo_db, mongo_serve
 
 
 @pytest.mark.faults
+@pytest.mark.faults_short
 def test_redis_restart_stops_a_worker_and_a_rerun_completes(
         make_mirror, mongo_db, mongo_server, private_redis_server, redis_prefix) -> None:
     redis = private_redis_server()
-    mirror = make_mirror(theme="newspaper")
+    mirror = make_mirror(theme="newspaper", articles=20)
     args = (SITE, "--base-url", mirror.base_url)
     # The worker stops itself (SIGSTOP) after its 5th item; Redis restarts meanwhile.
     worker = start_worker(mongo_db, mongo_server.uri, redis.url, redis_prefix, *args,
