@@ -1,6 +1,7 @@
 """Distributed crawls on a real Redis: workers share one run, leases survive a killed
-worker, a dead seeder's seeding is taken over, a Redis restart stops workers with exit
-code 3, several sites run in one process.
+worker, a dead seeder's seeding is taken over, a slow database delays lease completions
+(never lets leases expire), a Redis restart stops workers with exit code 3, several sites
+run in one process.
 
 The slow variants (four workers, both sites) carry the ``faults`` marker (``make faults``).
 """
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import threading
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import yaml
@@ -21,6 +23,7 @@ from crawler.cli import EXIT_OK, EXIT_PARTIAL
 from crawler.profiles import SITES_DIR
 from crawler.urls import canonicalize
 from tests.crawlutil import REPO, assert_all_found, crawl_command, crawl_env
+from tests.faults.dbproxy import LatencyProxy
 
 SITE = "russianstudiesromania"
 # Short leases and idle time so that a test run ends in seconds, not minutes.
@@ -243,6 +246,26 @@ def test_two_sites_in_one_process_keep_their_own_politeness_and_counts(
         assert record["counts"]["articles"]["new"] + record["counts"]["articles"].get(
             "duplicate", 0) == stored
         assert record["monitor"]["status"] == "ok"
+
+
+@pytest.mark.faults
+def test_a_slow_database_delays_lease_completion_without_refetching(
+        make_mirror, mongo_db, mongo_server, redis_server, redis_prefix) -> None:
+    mirror = make_mirror(theme="newspaper", articles=20)
+    parts = urlsplit(mongo_server.uri)
+    # 0.8 s a round trip: a batch's write (several round trips) outlasts the 4 s lease.
+    with LatencyProxy((parts.hostname or "127.0.0.1", parts.port or 27017), 0.8) as proxy:
+        uri = urlunsplit(parts._replace(netloc=f"127.0.0.1:{proxy.port}"))
+        worker = start_worker(mongo_db, uri, redis_server.url, redis_prefix, SITE,
+                              "--base-url", mirror.base_url)
+        (code, err), = finish([worker])
+    assert code == EXIT_OK, err[-3000:]
+    assert_complete(mongo_db, mirror.manifest)
+    (record,) = worker_records(mongo_db)
+    # A lone worker's handled requests waited for the store, leased: none expired and no
+    # page was fetched again (with expiring leases it fetched its own pages for ever).
+    assert record["stats"].get("redis/requeued", 0) == 0, err[-3000:]
+    assert record["stats"].get("extract/ok", 0) <= mirror.manifest["expected_article_count"] + 5
 
 
 @pytest.mark.faults
