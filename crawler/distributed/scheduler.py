@@ -210,7 +210,7 @@ class LeasingScheduler(Scheduler):
         try:
             self._check_server()
             self.queue.renew([*self.held.values(), *self.finished, *self.completing])
-            requeued = self.queue.requeue_expired()
+            self._requeue_expired()
             if self._ticks % TTL_EVERY == 0:
                 self._refresh_keys()
             else:
@@ -219,10 +219,6 @@ class LeasingScheduler(Scheduler):
             self._redis_failed(exc)
             return
         self._ticks += 1
-        if requeued:
-            self.stats.inc_value("redis/requeued", requeued)
-            logger.warning("%s: %d expired lease(s) requeued (a worker stopped or stalled)",
-                           self.site, requeued)
         if self.finished and not self._flushing:
             batch, self.finished = self.finished, []
             self.completing = batch
@@ -230,6 +226,15 @@ class LeasingScheduler(Scheduler):
             d = deferToThread(self._store_barrier)
             d.addBoth(self._after_barrier, batch)
         self._poke()
+
+    def _requeue_expired(self) -> None:
+        """Requeue expired leases, counted: ``close`` repairs the links of a dead worker
+        when this worker requeued any."""
+        requeued = self.queue.requeue_expired()
+        if requeued:
+            self.stats.inc_value("redis/requeued", requeued)
+            logger.warning("%s: %d expired lease(s) requeued (a worker stopped or stalled)",
+                           self.site, requeued)
 
     def _after_barrier(self, stored: Any, batch: list[bytes]) -> None:
         self._flushing = False
@@ -301,7 +306,7 @@ class LeasingScheduler(Scheduler):
         try:
             if self.server.exists(self.keys.site(self.site, "ended")):
                 return
-            self.queue.requeue_expired()
+            self._requeue_expired()
             busy = (len(self.queue) or self.queue.leased() or self.held or self.finished
                     or self._seeding_in_progress())
         except RedisError as exc:
