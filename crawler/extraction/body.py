@@ -38,7 +38,6 @@ from crawler.extraction.titles import clean_space, title_key
 from crawler.wordcount import word_count
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_WORD = re.compile(r"\w+")
 
 @dataclass
 class Body:
@@ -255,7 +254,8 @@ def _lead(tree: HtmlElement, description: str | None, blocks: list[tuple[str, st
 
 
 def _words(blocks: list[tuple[str, str]]) -> int:
-    return sum(len(t.split()) for _, t in blocks)
+    """Words as the article's length rule counts them (CJK per character)."""
+    return word_count(" ".join(t for _, t in blocks))
 
 
 def _visible_text(tree: HtmlElement) -> str:
@@ -268,7 +268,7 @@ def _structured_body(tree: HtmlElement, article_body: str | None,
     words, about as long as what the extractor found (a teaser of the first paragraphs is
     not the article) and printed on the page."""
     reference = clean_space(_plain(article_body))
-    words = len(_WORD.findall(reference))
+    words = word_count(reference)
     if words < 50 or words < 0.8 * _words(blocks):
         return None
     return reference
