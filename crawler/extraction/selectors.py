@@ -64,11 +64,12 @@ META_OG_TYPE = ("og:type",)
 META_URL = ("og:url",)
 
 # --- On-page metadata ------------------------------------------------------------------------
-_BYLINE_CLASSES = ("byline", "author-name", "authorName", "entry-author", "post-author",
+_BYLINE_CLASSES = ("author-name", "authorName", "entry-author", "post-author",
                    "article-author", "td-post-author-name", "tdb-author-name")
 BYLINE = XPath(
     '//*[@rel="author" or @itemprop="author"'
     ' or contains(concat(" ", normalize-space(@class), " "), " author ")'
+    ' or contains(translate(@class, "BYLINE", "byline"), "byline")'
     + "".join(f' or contains(@class, "{c}")' for c in _BYLINE_CLASSES) + "]"
 )
 # Inside a byline element: the author links, the name element (not the role or avatar).
@@ -183,3 +184,5 @@ SHARE_HOSTS = re.compile(
     r"(?:^|\.)(?:facebook\.com|twitter\.com|x\.com|linkedin\.com|pinterest\.com|reddit\.com"
     r"|t\.me|telegram\.me|wa\.me|whatsapp\.com|vk\.com|tumblr\.com|plus\.google\.com)$",
     re.IGNORECASE)
+# Blocks that may print a byline as plain text ("By Jane Doe, in News").
+PRINTED_BYLINE_HOLDERS = XPath('//p | //div | //span | //address')

@@ -1,0 +1,44 @@
+"""Extraction rules checked on real pages of ``bench/extraction`` (the page bytes as the
+benchmark stores them, extracted the way ``newscrawl extract FILE`` does)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction import ExtractionResult, ExtractOptions, extract
+from newscrawl_dev.evaluation.datasets import LOADERS, Page
+
+
+def bench_page(dataset: str, page_id: str) -> Page:
+    return next(p for p in LOADERS[dataset]() if p.id == page_id)
+
+
+def run(dataset: str, page_id: str, with_url: bool = False) -> ExtractionResult:
+    page = bench_page(dataset, page_id)
+    return extract(page.html(), ExtractOptions(url=page.url if with_url else "",
+                                               content_type="text/html; charset=utf-8"))
+
+
+@pytest.mark.parametrize("with_url", [False, True])
+def test_cjk_body_is_not_taken_for_an_empty_one(with_url: bool) -> None:
+    """Japanese text has few spaces: counted per character it is a body, and precision
+    mode's text stays (default mode would add the paywall's sign-up list)."""
+    result = run("metadata", "jp_ChunichiShimbun_2025_01_13", with_url)
+    assert result.ok and result.provenance["text"] == "trafilatura:precision"
+    assert result.word_count > 200
+    assert "会員向け記事が読み放題" not in result.text
+
+
+def test_byline_class_in_any_case() -> None:
+    """``<div class="FeatureByline"> By <b>Nathan Willis</b><br>March 25, 2015</div>``."""
+    result = run("readability", "lwn-1")
+    assert result.authors == ["Nathan Willis"]
+    assert result.provenance["authors"] == "byline"
+
+
+def test_printed_byline_of_the_outlet_is_a_credit() -> None:
+    """``<p>By TPN, in <a>News</a>, ... · 31 Jan 2025, 20:02</p>``: no markup says byline,
+    the line does; an acronym is the outlet, credited, not a person."""
+    result = run("metadata", "pt_ThePortugalNews_2025_02_03", with_url=True)
+    assert result.authors == [] and result.credits == ["TPN"]
+    assert result.provenance["credits"] == "printed-byline"
