@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from crawler.extraction import ExtractionResult, ExtractOptions, extract
+from crawler.extraction.overlap import overlap
+from crawler.profiles import SiteProfile, parse_profile
 from newscrawl_dev.evaluation.datasets import LOADERS, Page
 
 
@@ -13,10 +15,19 @@ def bench_page(dataset: str, page_id: str) -> Page:
     return next(p for p in LOADERS[dataset]() if p.id == page_id)
 
 
-def run(dataset: str, page_id: str, with_url: bool = False) -> ExtractionResult:
+def run(dataset: str, page_id: str, with_url: bool = False,
+        profile: SiteProfile | None = None) -> ExtractionResult:
     page = bench_page(dataset, page_id)
-    return extract(page.html(), ExtractOptions(url=page.url if with_url else "",
+    return extract(page.html(), ExtractOptions(url=page.url if with_url else "", profile=profile,
                                                content_type="text/html; charset=utf-8"))
+
+
+def body_profile(page: Page, *selectors: str) -> SiteProfile:
+    """A profile of the page's site that names its body container."""
+    base = "/".join(page.url.split("/")[:3])
+    return parse_profile({"name": "site", "base_url": base, "start_urls": ["/"],
+                          "allowed_domains": [base.split("/")[2]], "article_url": "/",
+                          "body": list(selectors)})
 
 
 @pytest.mark.parametrize("with_url", [False, True])
@@ -42,3 +53,30 @@ def test_printed_byline_of_the_outlet_is_a_credit() -> None:
     result = run("metadata", "pt_ThePortugalNews_2025_02_03", with_url=True)
     assert result.authors == [] and result.credits == ["TPN"]
     assert result.provenance["credits"] == "printed-byline"
+
+
+@pytest.mark.parametrize(("page_id", "proof"), [
+    ("py_Wochenblatt_2025_04_16", "prose"),  # all the page's prose is in div.entry-content
+    ("us_TechCrunch_2024_05_17", "covers"),  # prose outside it: its body covers the generic
+])
+def test_profile_container_that_proves_itself_is_the_body(page_id: str, proof: str) -> None:
+    page = bench_page("metadata", page_id)
+    result = run("metadata", page_id, True, body_profile(page, "div.entry-content"))
+    generic = run("metadata", page_id, True)
+    assert result.ok
+    assert result.provenance["text"] == "profile+trafilatura"
+    assert result.provenance["body_container"] == proof
+    assert overlap(generic.text, result.text)[1] >= 0.8
+    assert overlap(page.expected["body"], result.text)[1] >= 0.95
+
+
+def test_profile_container_holding_the_standfirst_only_is_refused() -> None:
+    """A stale profile whose body selector now matches the standfirst: the generic body,
+    which reads the whole interview, wins and provenance says so."""
+    page = bench_page("metadata", "de_KlasseGegenKlasse_2026_01_07")
+    result = run("metadata", page.id, True, body_profile(page, "p.singleHeader-excerpt"))
+    generic = run("metadata", page.id, True)
+    assert result.ok
+    assert result.provenance["body_container"] == "refused"
+    assert result.provenance["text"] == generic.provenance["text"]
+    assert result.text == generic.text and result.word_count > 500

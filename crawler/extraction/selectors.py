@@ -186,3 +186,5 @@ SHARE_HOSTS = re.compile(
     re.IGNORECASE)
 # Blocks that may print a byline as plain text ("By Jane Doe, in News").
 PRINTED_BYLINE_HOLDERS = XPath('//p | //div | //span | //address')
+# The page's paragraphs, weighed as prose inside or outside a profile's body container.
+PROSE_CANDIDATES = XPath('//p')
