@@ -113,7 +113,7 @@ def prove_container(tree: HtmlElement, container: etree._Element, body: Body,
     (``longer``).  Returns the winner and how it won: ``prose``, ``covers``, ``longer``,
     ``refused`` (the generic body won) or ``empty`` (neither reads anything).
     """
-    if body.word_count >= min_words and _prose_inside(tree, container):
+    if body.word_count >= min_words and _prose_inside(tree, container, body):
         return body, "prose"
     other = generic()
     if body.word_count >= min_words:
@@ -124,19 +124,20 @@ def prove_container(tree: HtmlElement, container: etree._Element, body: Body,
         return other, "refused"
     return (other, "refused") if other.word_count > body.word_count else (body, "empty")
 
-def _prose_inside(tree: HtmlElement, container: etree._Element) -> bool:
-    """The page's prose paragraphs (outside navigation and comments) lie in the container.
+def _prose_inside(tree: HtmlElement, container: etree._Element, body: Body) -> bool:
+    """The page's prose paragraphs outside the container (not in navigation or comments)
+    add up to little next to the text read from it.
 
-    Compared by text, so that a detached container (a body range) is judged the same way.
+    A detached container (a body range) holds copies: its paragraphs are known by text.
     """
-    inside = {clean_space(p.text_content()) for p in container.iter("p")}
-    chars_in = chars_out = 0
+    inside = set(container.iter("p"))
+    have = {t for _, t in body.blocks}
+    outside = 0
     for p in sel.PROSE_CANDIDATES(tree):
-        text = clean_space(p.text_content())
-        if len(text) < ev.MIN_PROSE:
+        if p in inside:
             continue
-        if text in inside:
-            chars_in += len(text)
-        elif ev.is_prose(p, text) and not sel.COMMENT_ANCESTORS(p):
-            chars_out += len(text)
-    return chars_in > 0 and chars_out <= MAX_OUTSIDE_PROSE * chars_in
+        text = clean_space(p.text_content())
+        if (len(text) >= ev.MIN_PROSE and text not in have and ev.is_prose(p, text)
+                and not sel.COMMENT_ANCESTORS(p)):
+            outside += len(text)
+    return outside <= MAX_OUTSIDE_PROSE * len(body.text)

@@ -66,11 +66,14 @@ META_URL = ("og:url",)
 # --- On-page metadata ------------------------------------------------------------------------
 _BYLINE_CLASSES = ("author-name", "authorName", "entry-author", "post-author",
                    "article-author", "td-post-author-name", "tdb-author-name")
+# A byline class in any case ("byline", "FeatureByline"); the cheap substring tests first,
+# so that the exact ones run on few elements.
 BYLINE = XPath(
-    '//*[@rel="author" or @itemprop="author"'
-    ' or contains(concat(" ", normalize-space(@class), " "), " author ")'
+    '//*[@rel="author" or @itemprop="author" or ((contains(@class, "uthor")'
+    ' or contains(@class, "yline") or contains(@class, "YLINE")) and ('
+    'contains(concat(" ", normalize-space(@class), " "), " author ")'
     ' or contains(translate(@class, "BYLINE", "byline"), "byline")'
-    + "".join(f' or contains(@class, "{c}")' for c in _BYLINE_CLASSES) + "]"
+    + "".join(f' or contains(@class, "{c}")' for c in _BYLINE_CLASSES) + "))]"
 )
 # Inside a byline element: the author links, the name element (not the role or avatar).
 AUTHOR_LINKS = XPath('.//a[@rel="author" or contains(@href, "/author") or @itemprop="author"'
