@@ -30,7 +30,8 @@ from crawler.extraction.titles import clean_space
 MAX_OUTSIDE_PROSE = 0.2
 # Otherwise the container must cover this share of the generic body's shingles ...
 MIN_COVER = 0.8
-# ... or the generic body be this much shorter (it read a fragment: a teaser, a caption).
+# ... or the generic body be this much shorter (it read a fragment: a teaser, a caption)
+# while the container is not mostly link text.
 MUCH_SHORTER = 0.5
 
 
@@ -109,9 +110,10 @@ def prove_container(tree: HtmlElement, container: etree._Element, body: Body,
 
     Evidence, cheapest first: nearly all the page's prose lies inside the container
     (``prose``: no second extraction); else the container's body covers most of the
-    generic body's shingles (``covers``) or the generic body is much shorter
-    (``longer``).  Returns the winner and how it won: ``prose``, ``covers``, ``longer``,
-    ``refused`` (the generic body won) or ``empty`` (neither reads anything).
+    generic body's shingles (``covers``) or the generic body is much shorter and the
+    container is not mostly links (``longer``: a menu is long too).  Returns the winner
+    and how it won: ``prose``, ``covers``, ``longer``, ``refused`` (the generic body won)
+    or ``empty`` (neither reads anything).
     """
     if body.word_count >= min_words and _prose_inside(tree, container, body):
         return body, "prose"
@@ -119,7 +121,8 @@ def prove_container(tree: HtmlElement, container: etree._Element, body: Body,
     if body.word_count >= min_words:
         if overlap(other.text, body.text)[1] >= MIN_COVER:
             return body, "covers"
-        if other.word_count < MUCH_SHORTER * body.word_count:
+        if (other.word_count < MUCH_SHORTER * body.word_count
+                and ev.link_density(container) < ev.MAX_LINK_DENSITY):
             return body, "longer"
         return other, "refused"
     return (other, "refused") if other.word_count > body.word_count else (body, "empty")
