@@ -162,6 +162,10 @@ SPIDER_MIDDLEWARES = {
 }
 
 EXTENSIONS = {
+    # Switched off by their settings above, and listed as None so that their modules (the
+    # remote control imports aiohttp: a second of start-up on a busy machine) are not loaded.
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.extensions.monitor.Monitor": 100,
     "crawler.extensions.runrecord.RunRecord": 200,
     "crawler.extensions.progress.Progress": 300,
