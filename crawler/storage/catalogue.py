@@ -9,10 +9,11 @@ Two sources answer, chosen when the catalogue opens:
 
 * **the digest** (``crawler.storage.digest``): a compact snapshot of every stored article's
   keys read from the ``catalogue`` collection (one small document per article, see
-  ``crawler.storage.keys``) on a thread, while the crawl starts; about 250 bytes per article
-  in memory.  Used when the archive holds at most ``NEWSCRAWL_CATALOGUE_MEMORY_MAX``
-  articles.  Most lookups are then answered in memory; the database is read only for a
-  near-duplicate candidate's signature, an HTTP validator or pending edges, by ``_id``.
+  ``crawler.storage.keys``) on a thread, while the crawl starts; about 240 bytes per article
+  plus its URL in memory, and no Python object per article.  Used when the archive holds
+  at most ``NEWSCRAWL_CATALOGUE_MEMORY_MAX`` articles.  Most lookups are then answered in
+  memory; the database is read only for a near-duplicate candidate's signature, an HTTP
+  validator or pending edges, by ``_id``.
 * **lookups by key**: one ``$in`` query per batch on indexed fields of ``articles`` and on
   ``link_targets._id``.  Used above that size, and for keys the digest lacks when the
   catalogue is *shared* (``NEWSCRAWL_CATALOGUE_SHARED``: other processes store articles
