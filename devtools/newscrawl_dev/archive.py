@@ -41,6 +41,7 @@ class ArchiveRun:
     first_request_s: float
     first_request_cpu_s: float
     elapsed_s: float
+    catalogue_read_s: float
     peak_rss_main_mb: float
     peak_rss_mb: float
     articles_new: int
@@ -175,6 +176,7 @@ def crawl(uri: str, database: str, mirror: subprocess.Popen[str], base_url: str,
         first_request_s=round(first - launched, 2) if first else -1.0,
         first_request_cpu_s=round(first_cpu, 2),
         elapsed_s=round(elapsed, 1),
+        catalogue_read_s=round(float(stats.get("catalogue/load_ms", 0)) / 1000, 1),
         peak_rss_main_mb=round(sampler.peak_main / 2**20, 1),
         peak_rss_mb=round(sampler.peak_total / 2**20, 1),
         articles_new=int(stats.get("articles/new", 0)),
@@ -211,6 +213,7 @@ def format_archive(runs: list[ArchiveRun]) -> str:
         ("first request s after start", lambda r: f"{r.first_request_s:.2f}"),
         ("main process CPU s before it", lambda r: f"{r.first_request_cpu_s:.2f}"),
         ("elapsed s", lambda r: f"{r.elapsed_s:.1f}"),
+        ("catalogue read into memory s", lambda r: f"{r.catalogue_read_s:.1f}"),
         ("articles stored (new)", lambda r: f"{r.articles_new}"),
         ("article pages requested", lambda r: f"{r.article_requests}"),
         ("known URLs skipped", lambda r: f"{r.known_skipped}"),
