@@ -25,6 +25,7 @@ from types import SimpleNamespace
 from typing import Any, Self
 
 from redis.exceptions import RedisError
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawler.distributed.run import RunKeys
@@ -97,7 +98,18 @@ class SharedDedupPipeline(DedupPipeline):
         pipeline.max_len = s.getint("NEWSCRAWL_REDIS_DEDUP_STREAM_MAX")
         pipeline.ttl = s.getint("NEWSCRAWL_REDIS_KEY_TTL")
         pipeline.crawler = crawler
+        crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
         return pipeline
+
+    def spider_idle(self) -> None:
+        """Read the others' last articles while the run winds down: their owners reach
+        the writer before it closes, so edges to them are stored resolved."""
+        if self.dedup is None:
+            return
+        try:
+            self.catch_up()
+        except RedisError:
+            self.stats.inc_value("dedup/shared_failed")
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         try:

@@ -207,7 +207,7 @@ class LeasingScheduler(Scheduler):
             return None
         if not self.prefetched and (self.pushes or time.monotonic() >= self._empty_until):
             try:
-                leases = self._push_pop(self.prefetch)
+                leases = self._push_pop(self._room())
             except RedisError as exc:
                 self._redis_failed(exc)
                 return None
@@ -221,6 +221,14 @@ class LeasingScheduler(Scheduler):
         self.stats.inc_value("redis/leased")
         self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def _room(self) -> int:
+        """Requests to lease now: the prefetch, but no more than the downloader takes at
+        once, so that a worker does not sit on requests other workers could fetch."""
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        if downloader is None:
+            return 1
+        return max(1, min(self.prefetch, downloader.total_concurrency - len(downloader.active)))
 
     def has_pending_requests(self) -> bool:
         if self.failed is not None:
