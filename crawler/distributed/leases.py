@@ -47,6 +47,12 @@ class Leases:
             ready += self.waiting.pop(0)[1]
         return ready
 
+    def renewable(self) -> list[bytes]:
+        """Every lease not completed yet: held, and handled but waiting for the writer (a
+        slow database must not let them expire and be fetched again)."""
+        return [*self.held.values(), *self.unmarked,
+                *(lease for _, group in self.waiting for lease in group)]
+
     @property
     def pending(self) -> bool:
         """Handled leases not completed yet."""
@@ -54,8 +60,7 @@ class Leases:
 
     def take_all(self) -> list[bytes]:
         """Every lease still held or handled (at close), forgetting them."""
-        leases = [*self.held.values(), *self.unmarked,
-                  *(lease for _, group in self.waiting for lease in group)]
+        leases = self.renewable()
         self.held.clear()
         self.unmarked, self.waiting = [], []
         return leases

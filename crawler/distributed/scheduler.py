@@ -277,7 +277,7 @@ class LeasingScheduler(Scheduler):
             return
         self.leases.handled(self._inprogress())
         ready = self.leases.ready(self._writer())
-        renew = [*self.leases.held.values(), *(r.meta[LEASE_META] for r in self.prefetched)]
+        renew = [*self.leases.renewable(), *(r.meta[LEASE_META] for r in self.prefetched)]
         try:
             self._check_server()
             self._flush_pushes()  # before completing the leases of the requests they came from
