@@ -231,6 +231,10 @@ NEWSCRAWL_REDIS_LEASE_TIMEOUT = 60.0
 # Seconds between a worker's lease renewals/completions, requeues of expired leases and
 # liveness beats.  A run whose workers all stopped beating for LEASE_TIMEOUT is not joined.
 NEWSCRAWL_REDIS_TICK = 1.0
+# Requests a worker leases per round trip to Redis, at most as many as its downloader has
+# room for; those it has not started go back to the queue when it closes (or, if it dies,
+# when their lease expires).
+NEWSCRAWL_REDIS_PREFETCH = 8
 # Seconds a seeding claim lasts unless seeding finishes (a seeder that died frees it).
 NEWSCRAWL_REDIS_SEED_TIMEOUT = 600
 # Expiry of a run's keys (queue, leases, duplicate filter), renewed while workers run.
