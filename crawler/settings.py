@@ -162,6 +162,10 @@ SPIDER_MIDDLEWARES = {
 }
 
 EXTENSIONS = {
+    # Switched off by their settings above, and listed as None so that their modules (the
+    # remote control imports aiohttp: a second of start-up on a busy machine) are not loaded.
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.extensions.monitor.Monitor": 100,
     "crawler.extensions.runrecord.RunRecord": 200,
     "crawler.extensions.progress.Progress": 300,
@@ -189,8 +193,8 @@ ITEM_PIPELINES = {
 # LSH band keys: see the migration notes in docs/data-model.md.
 NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.8
 # The crawl's catalogue of stored articles (crawler/storage/catalogue.py): with at most this
-# many stored articles their keys are read into memory while the crawl starts (about 250
-# bytes each, from the compact ``catalogue`` collection); above it, every lookup is a
+# many stored articles their keys are read into memory while the crawl starts (about 240
+# bytes each plus the URL, from the compact ``catalogue`` collection); above it, every lookup is a
 # query by key.  0: always by key.
 NEWSCRAWL_CATALOGUE_MEMORY_MAX = 500_000
 # Other processes store articles during this crawl (distributed workers): keys missing from
@@ -228,6 +232,10 @@ NEWSCRAWL_REDIS_LEASE_TIMEOUT = 60.0
 # Seconds between a worker's lease renewals/completions, requeues of expired leases and
 # liveness beats.  A run whose workers all stopped beating for LEASE_TIMEOUT is not joined.
 NEWSCRAWL_REDIS_TICK = 1.0
+# Requests a worker leases per round trip to Redis, at most as many as its downloader has
+# room for; those it has not started go back to the queue when it closes (or, if it dies,
+# when their lease expires).
+NEWSCRAWL_REDIS_PREFETCH = 8
 # Expiry of a run's keys (queue, leases, duplicate filter), renewed while workers run.
 NEWSCRAWL_REDIS_KEY_TTL = 7 * 24 * 3600
 # Entries kept in a run's stream of dedup keys (pipelines/shareddedup.py), about 700 bytes

@@ -6,8 +6,9 @@ articles other workers decide meanwhile must count too, or an article and its re
 copy handled by two workers would both be stored as originals.  So every decision's keys
 (canonical URL, aliases, content hash, MinHash, ``duplicate_of``) go to a Redis stream of
 the run (``XADD``), and before each check the worker reads what the others added since its
-last read (``XREAD``) into its own index: the same in-memory decision as in a local crawl,
-over the whole run's articles.
+last read into its own index: the same in-memory decision as in a local crawl, over the
+whole run's articles.  The read is one script (``_SINCE``) that leaves out the worker's own
+entries, so a check and its publication cost two round trips, however many entries came.
 
 Catching up, checking and publishing happen in one step of the reactor when the keys are
 preloaded, so two workers can only miss each other's copy when both check it within one
@@ -24,12 +25,41 @@ from types import SimpleNamespace
 from typing import Any, Self
 
 from redis.exceptions import RedisError
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawler.distributed.run import RunKeys
 from crawler.items import ArticleItem
 from crawler.urls import article_id
 from pipelines.dedup import SAME, DedupPipeline
+
+# The entries after ARGV[1] (at most ARGV[3]) that a pipeline other than ARGV[2] added:
+# {last id read, entries read, the others' entries as {id, {field, value, ...}}}.
+_SINCE = """
+local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[3])
+local last = ''
+local others = {}
+for _, entry in ipairs(entries) do
+  last = entry[1]
+  local fields = entry[2]
+  local mine = false
+  for i = 1, #fields, 2 do
+    if fields[i] == 'w' then
+      mine = fields[i + 1] == ARGV[2]
+      break
+    end
+  end
+  if not mine then others[#others + 1] = entry end
+end
+return {last, #entries, others}
+"""
+READ_COUNT = 1000
+
+
+def _after(entry_id: bytes) -> bytes:
+    """The smallest stream id after ``entry_id`` (XRANGE's start is inclusive)."""
+    ms, _, seq = entry_id.partition(b"-")
+    return ms + b"-" + str(int(seq or 0) + 1).encode()
 
 
 def _pack(minhash: list[int]) -> bytes:
@@ -50,6 +80,7 @@ class SharedDedupPipeline(DedupPipeline):
         self.max_len = 0
         self.ttl = 0
         self.last_id = b"0-0"
+        self._since: Any = None
         self._refreshed = 0.0
         self.crawler: Crawler | None = None
         self.owners: dict[str, str] | None = None
@@ -62,11 +93,23 @@ class SharedDedupPipeline(DedupPipeline):
         s = crawler.settings
         keys = RunKeys(s.get("NEWSCRAWL_REDIS_PREFIX"), s.get("NEWSCRAWL_RUN_ID"))
         pipeline.server = redis_client(s.get("NEWSCRAWL_REDIS_URL"))
+        pipeline._since = pipeline.server.register_script(_SINCE)
         pipeline.stream = keys.site(s.get("NEWSCRAWL_SITE") or "urls", "articles")
         pipeline.max_len = s.getint("NEWSCRAWL_REDIS_DEDUP_STREAM_MAX")
         pipeline.ttl = s.getint("NEWSCRAWL_REDIS_KEY_TTL")
         pipeline.crawler = crawler
+        crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
         return pipeline
+
+    def spider_idle(self) -> None:
+        """Read the others' last articles while the run winds down: their owners reach
+        the writer before it closes, so edges to them are stored resolved."""
+        if self.dedup is None:
+            return
+        try:
+            self.catch_up()
+        except RedisError:
+            self.stats.inc_value("dedup/shared_failed")
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         try:
@@ -87,13 +130,12 @@ class SharedDedupPipeline(DedupPipeline):
         assert self.dedup is not None
         mine = self._origin()
         while True:
-            entries = self.server.xread({self.stream: self.last_id}, count=1000)
-            if not entries:
-                return
-            for entry_id, fields in entries[0][1]:
-                self.last_id = entry_id
-                if fields.get(b"w") == mine:
-                    continue
+            last, count, entries = self._since(keys=[self.stream],
+                                               args=[_after(self.last_id), mine, READ_COUNT])
+            if last:
+                self.last_id = last
+            for _, flat in entries:
+                fields = dict(zip(flat[::2], flat[1::2], strict=True))
                 canonical = fields[b"c"].decode()
                 aliases = [u for u in fields[b"a"].decode().split("\n") if u]
                 self.dedup._remember(SimpleNamespace(
@@ -102,6 +144,8 @@ class SharedDedupPipeline(DedupPipeline):
                     duplicate_of=fields.get(b"d", b"").decode() or None))
                 self._announce(article_id(canonical), [canonical, *aliases])
                 self.stats.inc_value("dedup/shared_indexed")
+            if count < READ_COUNT:
+                return
 
     def _announce(self, _id: str, urls: list[str]) -> None:
         """Tell this worker's writer who owns ``urls``, so that edges to articles another

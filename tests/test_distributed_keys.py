@@ -48,6 +48,34 @@ def test_a_lease_not_completed_in_time_goes_back_to_the_queue(client, redis_pref
     queue.clear()
 
 
+def test_pushes_and_leases_go_in_one_round_trip(client, redis_prefix) -> None:
+    queue = LeasedPriorityQueue(client, Spider(name="site"), f"{redis_prefix}:requests",
+                                seen_key=f"{redis_prefix}:seen", lease_seconds=0.2)
+    requests = [Request("https://example.org/a", priority=1),
+                Request("https://example.org/b", priority=5),
+                Request("https://example.org/a", priority=9),  # a duplicate: not queued
+                Request("https://example.org/a", dont_filter=True)]  # not filtered
+    pushes = [queue.encode(r, b"" if r.dont_filter else r.url.encode()) for r in requests]
+    added, leases = queue.push_pop(pushes, 2)
+    assert added == [True, True, False, True]
+    assert [queue.decode(lease).url for lease in leases] == ["https://example.org/b",
+                                                             "https://example.org/a"]
+    assert len(queue) == 1 and queue.leased() == 2
+    # Renew one lease, complete the other; the renewed one outlives its first deadline.
+    assert queue.maintain([leases[0]], [leases[1]]) == 0
+    assert queue.leased() == 1
+    # Taken but never started: back to the queue at once, with its priority.
+    _, [third] = queue.push_pop([], 5)
+    assert queue.release([third]) == 1 and queue.leased() == 1 and len(queue) == 1
+    time.sleep(0.3)
+    assert queue.requeue_expired() == 1
+    _, again = queue.push_pop([], 5)
+    assert [queue.decode(lease).url for lease in again] == ["https://example.org/b",
+                                                            "https://example.org/a"]
+    queue.clear()
+    client.delete(queue.seen_key)
+
+
 def test_duplicate_filter_is_per_run_and_by_canonical_url(client, redis_prefix) -> None:
     first = CanonicalUrlDupeFilter(client, RunKeys(redis_prefix, "run-1").site("s", "seen"))
     assert not first.request_seen(Request("https://example.org/post/?utm_source=x"))

@@ -384,3 +384,32 @@ def test_restoring_a_large_batch_updates_every_article(mongo_db):
     assert mongo_db.articles.count_documents({"fetch_count": 2}) == 120
     assert stats["links/new"] == 120 and stats["links/updated"] == 120
     assert mongo_db.links.count_documents({"to_id": None}) == 1
+
+
+def test_a_mark_is_reached_once_everything_before_it_is_stored(mongo_db):
+    ensure_schema(mongo_db)
+    writer = ArticleWriter(mongo_db, stats=Counts(), batch_size=100, flush_interval=60)
+    writer.start()
+    writer.put(doc(make_item("a", 1)))
+    writer.put(doc(make_item("b", 2)))
+    mark = writer.mark()
+    assert mark is not None
+    assert not writer.reached(mark)  # the mark does not make the writer write
+    writer.put(doc(make_item("c", 3)))
+    assert writer.flush(timeout=30)
+    assert writer.reached(mark) and mark.position == 2 and writer.stored == 3
+    writer.close(timeout=30)
+
+
+def test_a_pending_edge_gets_the_owner_another_worker_announced_at_close(mongo_db):
+    ensure_schema(mongo_db)
+    first = ArticleWriter(mongo_db, stats=Counts(), held_links_max=0)
+    source = make_item("src", 1, related=[link_to("t1")])
+    first.write_batch([doc(source)])  # not held: inserted pending at once
+    target = make_item("t1", 2)
+    ArticleWriter(mongo_db, stats=Counts()).write_batch([doc(target)])
+    # The shared dedup stream tells the first worker who owns t1 (pipelines/shareddedup.py).
+    first.view.owner[target.canonical_url] = article_id(target.canonical_url)
+    first.close()
+    assert not first.saw_other_writer
+    assert to_ids(mongo_db, source) == {"t1": article_id(target.canonical_url)}

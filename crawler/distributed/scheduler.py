@@ -6,13 +6,15 @@
 * the queue is :class:`crawler.distributed.queue.LeasedPriorityQueue` and the duplicate
   filter :class:`crawler.distributed.dupefilter.CanonicalUrlDupeFilter`, both under the
   run's keys (``crawler.distributed.run``), kept when a worker closes;
-* every ``NEWSCRAWL_REDIS_TICK`` seconds the worker renews the leases it holds (requests
-  it still works on, and handled ones whose articles the writer has not stored yet),
-  completes the handled ones once the writer has stored what they produced
-  (``ArticleWriter.flush``: a lease is done only after its article is in the database or
-  its failure recorded; a slow database delays the completion but never lets the lease
-  expire, which would fetch the page again), puts expired leases of any worker back in
-  the queue (``redis/requeued``) and refreshes its liveness and the keys' expiry;
+* few round trips to Redis per page: new requests are pushed in batches, together with
+  the next pop (a start request at once, so that seeding is in Redis when the spider marks
+  it done), and a pop leases up to ``NEWSCRAWL_REDIS_PREFETCH`` requests; after a pop found
+  the queue empty, the next waits ``EMPTY_WAIT`` unless this worker pushed meanwhile;
+* every ``NEWSCRAWL_REDIS_TICK`` seconds the worker, in one script, renews the leases of
+  the requests it still holds, completes those whose articles the writer has stored
+  (:mod:`crawler.distributed.leases`: a lease is done only after its article is in the
+  database or its failure recorded) and puts expired leases of any worker back in the
+  queue (``redis/requeued``); it also beats its liveness and refreshes the keys' expiry;
 * a request counts as worked on while the engine holds it (Scrapy's engine slot keeps
   every request from scheduler to the end of its callback and item pipelines in
   ``inprogress``; no public API tells when a request is fully handled);
@@ -29,6 +31,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
@@ -42,8 +45,9 @@ from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
 from crawler.distributed.dupefilter import CanonicalUrlDupeFilter
-from crawler.distributed.queue import LEASE_META, LeasedPriorityQueue
-from crawler.distributed.run import RunKeys, Seeding, end_run, register_worker, worker_id
+from crawler.distributed.leases import Leases
+from crawler.distributed.queue import LEASE_META, LeasedPriorityQueue, Push
+from crawler.distributed.run import RunKeys, Seeding, end_run, worker_id
 from crawler.distributed.server import redact_url
 
 if TYPE_CHECKING:
@@ -58,6 +62,12 @@ warnings.filterwarnings("ignore", message="Passing a 'spider' argument",
 CLOSE_REASON = "redis_unavailable"
 # Expiry of the run's keys is refreshed every this many ticks.
 TTL_EVERY = 30
+# New requests are pushed with the next pop, or after this many seconds, or when this many
+# are waiting.
+PUSH_DELAY = 0.05
+PUSH_BATCH = 500
+# Seconds a pop that found the queue empty is not repeated, unless this worker pushed.
+EMPTY_WAIT = 0.2
 
 
 class RedisRestarted(RedisError):
@@ -89,12 +99,14 @@ class LeasingScheduler(Scheduler):
         self.ttl = s.getint("NEWSCRAWL_REDIS_KEY_TTL")
         self.seeding = Seeding(server, keys.site(site, "seeded"), self.lease_seconds, self.ttl,
                                self.tick_seconds)
+        self.prefetch = max(1, s.getint("NEWSCRAWL_REDIS_PREFETCH"))
         self.queue: LeasedPriorityQueue
-        self.held: dict[Request, bytes] = {}  # requests this worker took, not yet handled
-        self.finished: list[bytes] = []  # handled, completed after the next store flush
-        self.completing: list[bytes] = []  # handled, waiting for the store flush under way
+        self.leases = Leases()
+        self.prefetched: deque[Request] = deque()  # leased, not handed to the engine yet
+        self.pushes: list[tuple[Request, Push]] = []  # enqueued, not in Redis yet
         self.failed: str | None = None
-        self._flushing = False
+        self._push_call: Any = None
+        self._empty_until = 0.0
         self._ticks = 0
         self._idle_since: float | None = None
         self._loop: task.LoopingCall | None = None
@@ -114,7 +126,7 @@ class LeasingScheduler(Scheduler):
         self.spider = spider
         self.queue = LeasedPriorityQueue(self.server, spider, self.queue_key,
                                          self.serializer, self.keys.site(self.site, "leases"),
-                                         self.lease_seconds)
+                                         self.lease_seconds, self.df.key)
         self._check_server()
         self._loop = task.LoopingCall(self.tick)
         self._loop.start(self.tick_seconds, now=False)
@@ -134,15 +146,22 @@ class LeasingScheduler(Scheduler):
     def _complete_all(self) -> None:
         # The engine closed the scheduler after every request it held was handled and the
         # pipelines closed (the writer flushed): complete them, unless storage failed.
-        self.finished += [*self.completing, *self.held.values()]
-        self.held.clear()
-        if self.failed is None and self._storage_ok():
-            try:
-                self._complete(self.finished)
-                self.finished = []
-            except RedisError as exc:
-                logger.warning("could not complete %d lease(s) at close: %s; they are "
-                               "requeued when they expire", len(self.finished), exc)
+        # Requests leased but never started go back to the queue.
+        leases = self.leases.take_all()
+        unstarted = [r.meta[LEASE_META] for r in self.prefetched]
+        self.prefetched.clear()
+        if self.failed is not None:
+            return
+        try:
+            self._flush_pushes()
+            if unstarted:
+                self.queue.release(unstarted)
+            if self._storage_ok():
+                self.queue.maintain([], leases, limit=0)
+                self.stats.inc_value("redis/completed", len(leases))
+        except RedisError as exc:
+            logger.warning("could not complete %d lease(s) at close: %s; they are "
+                           "requeued when they expire", len(leases) + len(unstarted), exc)
 
     def _repair_links(self) -> None:
         """A worker died holding edges in memory (its writer inserts them with their target
@@ -167,98 +186,118 @@ class LeasingScheduler(Scheduler):
             client.close()
 
     def enqueue_request(self, request: Request) -> bool:
+        """Queue ``request`` for the next push (duplicates are filtered in Redis then:
+        counted as ``dupefilter/filtered``, and the request is dropped without the
+        ``request_dropped`` signal)."""
         if self.failed is not None:
             self.stats.inc_value("redis/unqueued")
             return False
-        try:
-            return super().enqueue_request(request)
-        except RedisError as exc:
-            self._redis_failed(exc)
-            self.stats.inc_value("redis/unqueued")
-            return False
+        fingerprint = b"" if request.dont_filter else self.df.request_fingerprint(request)
+        self.pushes.append((request, self.queue.encode(request, fingerprint)))
+        if request.meta.get("is_start_request") or len(self.pushes) >= PUSH_BATCH:
+            self._push_now()
+        elif self._push_call is None:
+            from twisted.internet import reactor  # installed by now (not at import)
+
+            self._push_call = reactor.callLater(PUSH_DELAY, self._push_now)
+        return True
 
     def next_request(self) -> Request | None:
         if self.failed is not None:
             return None
-        try:
-            request = super().next_request()
-        except RedisError as exc:
-            self._redis_failed(exc)
+        if not self.prefetched and (self.pushes or time.monotonic() >= self._empty_until):
+            try:
+                leases = self._push_pop(self._room())
+            except RedisError as exc:
+                self._redis_failed(exc)
+                return None
+            self.prefetched.extend(self.queue.decode(lease) for lease in leases)
+            if not leases:
+                self._empty_until = time.monotonic() + EMPTY_WAIT
+        if not self.prefetched:
             return None
-        if request is not None:
-            self.held[request] = request.meta[LEASE_META]
-            self.stats.inc_value("redis/leased")
+        request = self.prefetched.popleft()
+        self.leases.hold(request, request.meta[LEASE_META])
+        self.stats.inc_value("redis/leased")
+        self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def _room(self) -> int:
+        """Requests to lease now: the prefetch, but no more than the downloader takes at
+        once, so that a worker does not sit on requests other workers could fetch."""
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        if downloader is None:
+            return 1
+        return max(1, min(self.prefetch, downloader.total_concurrency - len(downloader.active)))
 
     def has_pending_requests(self) -> bool:
         if self.failed is not None:
             return False
+        if self.prefetched or self.pushes:
+            return True
         try:
             return len(self) > 0
         except RedisError as exc:
             self._redis_failed(exc)
             return False
 
+    # --- pushes --------------------------------------------------------------------------------
+    def _push_now(self) -> None:
+        try:
+            self._flush_pushes()
+        except RedisError as exc:
+            self._redis_failed(exc)
+
+    def _flush_pushes(self) -> None:
+        if self.pushes:
+            self._push_pop(0)
+
+    def _push_pop(self, count: int) -> list[bytes]:
+        """Push what is waiting and lease up to ``count`` requests, in one round trip."""
+        if self._push_call is not None and self._push_call.active():
+            self._push_call.cancel()
+        self._push_call = None
+        pushes, self.pushes = self.pushes, []
+        try:
+            added, leases = self.queue.push_pop([p for _, p in pushes], count)
+        except RedisError:
+            self.stats.inc_value("redis/unqueued", len(pushes))
+            raise
+        for (request, _), new in zip(pushes, added, strict=True):
+            if new:
+                self.stats.inc_value("scheduler/enqueued/redis")
+            else:
+                self.df.log(request, self.spider)
+        return leases
+
     # --- leases --------------------------------------------------------------------------------
     def tick(self) -> None:
         """Renew, complete and requeue leases; liveness; wake an idle engine."""
         if self.failed is not None:
             return
-        inprogress = self._inprogress()
-        for request in [r for r in self.held if r not in inprogress]:
-            self.finished.append(self.held.pop(request))
+        self.leases.handled(self._inprogress())
+        ready = self.leases.ready(self._writer())
+        renew = [*self.leases.renewable(), *(r.meta[LEASE_META] for r in self.prefetched)]
         try:
             self._check_server()
-            self.queue.renew([*self.held.values(), *self.finished, *self.completing])
-            self._requeue_expired()
-            if self._ticks % TTL_EVERY == 0:
-                self._refresh_keys()
-            else:
-                self.server.zadd(self.keys.run("workers"), {worker_id(): time.time()})
+            self._flush_pushes()  # before completing the leases of the requests they came from
+            requeued = self.queue.maintain(renew, ready)
         except RedisError as exc:
             self._redis_failed(exc)
             return
         self._ticks += 1
-        if self.finished and not self._flushing:
-            batch, self.finished = self.finished, []
-            self.completing = batch
-            self._flushing = True
-            d = deferToThread(self._store_barrier)
-            d.addBoth(self._after_barrier, batch)
+        if ready:
+            self.stats.inc_value("redis/completed", len(ready))
+        self._count_requeued(requeued)
         self._poke()
 
-    def _requeue_expired(self) -> None:
-        """Requeue expired leases, counted: ``close`` repairs the links of a dead worker
-        when this worker requeued any."""
-        requeued = self.queue.requeue_expired()
+    def _count_requeued(self, requeued: int) -> None:
+        """Count and log requeued leases (``close`` repairs the links of a dead worker when
+        this worker requeued any)."""
         if requeued:
             self.stats.inc_value("redis/requeued", requeued)
             logger.warning("%s: %d expired lease(s) requeued (a worker stopped or stalled)",
                            self.site, requeued)
-
-    def _after_barrier(self, stored: Any, batch: list[bytes]) -> None:
-        self._flushing = False
-        self.completing = []
-        if stored is not True:  # storage failed or still retrying: keep for a later tick
-            self.finished = batch + self.finished
-            return
-        try:
-            self._complete(batch)
-        except RedisError as exc:
-            self._redis_failed(exc)
-
-    def _complete(self, leases: list[bytes]) -> None:
-        if leases:
-            self.queue.complete(leases)
-            self.stats.inc_value("redis/completed", len(leases))
-
-    def _store_barrier(self) -> bool:
-        """True once everything the pipelines handed to the writer is stored (a thread)."""
-        writer = self._writer()
-        if writer is None:
-            return True
-        done = writer.flush(timeout=max(1.0, self.lease_seconds / 2))
-        return bool(done) and writer.failed is None
 
     def _storage_ok(self) -> bool:
         writer = self._writer()
@@ -284,19 +323,21 @@ class LeasingScheduler(Scheduler):
 
     def _check_server(self) -> None:
         """A restarted server (new ``run_id``) lost the run unless it persists its data:
-        then this worker stops rather than take an empty queue for the end of the run."""
-        server_run = self.server.info("server").get("run_id")
+        then this worker stops rather than take an empty queue for the end of the run.
+        The same round trip beats this worker's liveness and, now and then, refreshes the
+        expiry of the run's keys."""
+        pipe = self.server.pipeline(transaction=False)
+        pipe.info("server")
+        pipe.zadd(self.keys.run("workers"), {worker_id(): time.time()})
+        if self._ticks % TTL_EVERY == 0:
+            for key in (self.queue.key, self.queue.leases_key, self.df.key,
+                        self.keys.run("workers")):
+                pipe.expire(key, self.ttl)
+        server_run = pipe.execute()[0].get("run_id")
         if self._server_run is None:
             self._server_run = server_run
         elif server_run != self._server_run:
             raise RedisRestarted(f"the Redis server restarted (run {server_run})")
-
-    def _refresh_keys(self) -> None:
-        pipe = self.server.pipeline(transaction=False)
-        for key in (self.queue.key, self.queue.leases_key, self.df.key):
-            pipe.expire(key, self.ttl)
-        pipe.execute()
-        register_worker(self.server, self.keys, self.ttl)
 
     # --- the end of the run ------------------------------------------------------------------
     def spider_idle(self, spider: Spider) -> None:
@@ -306,12 +347,14 @@ class LeasingScheduler(Scheduler):
         try:
             if self.server.exists(self.keys.site(self.site, "ended")):
                 return
-            self._requeue_expired()
-            busy = (len(self.queue) or self.queue.leased() or self.held or self.finished
-                    or self._seeding_in_progress())
+            self._count_requeued(self.queue.requeue_expired())
+            busy = (self.leases.held or self.leases.pending or self.prefetched
+                    or len(self.queue) or self.queue.leased() or self._seeding_in_progress())
         except RedisError as exc:
             self._redis_failed(exc)
             return
+        if self.leases.pending and (writer := self._writer()) is not None:
+            writer.flush_soon()  # nothing else comes: complete the last leases now
         now = time.monotonic()
         if busy:
             self._idle_since = None

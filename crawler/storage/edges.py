@@ -184,6 +184,9 @@ class Edges:
         or the catalogue is shared."""
         if self.view.held:
             self.insert_held(list(self.view.held))
+        # Pending targets whose owner this writer learnt meanwhile without storing them
+        # (another worker's articles, announced through the view's owners).
+        self.back_fill(list(self.view.pending))
         if self.saw_other_writer:
             self.adopt_pending()
         if self.saw_other_writer or self.catalogue.shared:

@@ -25,6 +25,7 @@ Nothing is marked as known in the database, so the next run fetches those pages 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -63,6 +64,14 @@ class _Flush:
         self.done = threading.Event()
 
 
+class Mark:
+    """A point in the writer's queue (:meth:`ArticleWriter.mark`): reached once every
+    document put before it is stored.  It does not make the writer write sooner."""
+
+    def __init__(self) -> None:
+        self.position: int | None = None  # documents ahead of it, set by the writer thread
+
+
 class ArticleWriter:
     """Writes article documents in batches from a thread of its own."""
 
@@ -98,6 +107,8 @@ class ArticleWriter:
         self.view = View()
         self.edges = Edges(db, self.view, self.catalogue, self.stats, self.held_links_max)
         self._loaded = False
+        self._received = 0  # documents the writer thread took from the queue
+        self.stored = 0  # of which written (batches are written in queue order)
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, queue_size))
         self._thread: threading.Thread | None = None
 
@@ -158,6 +169,28 @@ class ArticleWriter:
         self._queue.put(marker)
         return marker.done.wait(timeout)
 
+    def flush_soon(self) -> None:
+        """Ask for a write of everything queued so far, without waiting (nor blocking when
+        the queue is full: a write is due then anyway)."""
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(_Flush())
+
+    def mark(self) -> Mark | None:
+        """A mark behind everything queued so far (None when the queue is full): see
+        :meth:`reached`.  Lets a caller learn when some documents are stored without
+        forcing a write, so batches keep their size and interval."""
+        mark = Mark()
+        try:
+            self._queue.put_nowait(mark)
+        except queue.Full:
+            return None
+        return mark
+
+    def reached(self, mark: Mark) -> bool:
+        """Everything put before ``mark`` is stored (never, once the writer failed)."""
+        return (mark.position is not None and self.failed is None
+                and self.stored >= mark.position)
+
     def close(self, timeout: float | None = None) -> None:
         """Write everything queued, stop the thread, then reconcile pending link targets."""
         if self._thread is not None:
@@ -196,7 +229,10 @@ class ArticleWriter:
                     return
                 obj.done.set()
                 continue
-            if obj is not None:
+            if isinstance(obj, Mark):
+                obj.position = self._received
+            elif obj is not None:
+                self._received += 1
                 if not batch:
                     deadline = time.monotonic() + self.flush_interval
                 batch.append(obj)
@@ -212,6 +248,7 @@ class ArticleWriter:
             return
         try:
             self.write_batch(batch)
+            self.stored += len(batch)
         except Exception as exc:
             if isinstance(exc, StorageUnavailable):
                 self.failed = exc
