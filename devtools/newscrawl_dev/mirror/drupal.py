@@ -24,9 +24,11 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from newscrawl_dev.mirror.content import Post, image_caption, paragraph
+from newscrawl_dev.mirror.bodies import image_caption
 from newscrawl_dev.mirror.feeds import _urlset, rss
+from newscrawl_dev.mirror.model import Post
 from newscrawl_dev.mirror.theme import Block, Listing, Site, attr, esc, jsonld, utc
+from newscrawl_dev.mirror.words import paragraph
 
 GENERATOR = '<meta name="Generator" content="Drupal 10 (https://www.drupal.org)" />\n'
 LIVE_BLOG_INDEX = 12  # generation index of the post rendered as a live blog

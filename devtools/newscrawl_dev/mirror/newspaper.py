@@ -15,7 +15,8 @@ import functools
 import json
 from itertools import count
 
-from newscrawl_dev.mirror.content import Post, image_caption
+from newscrawl_dev.mirror.bodies import image_caption
+from newscrawl_dev.mirror.model import Post
 from newscrawl_dev.mirror.theme import (
     Block,
     Listing,
