@@ -273,8 +273,7 @@ class ProfilelessSpider(SiteSpider):
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         """Any page that is not known to be a listing: judged, then stored or followed."""
         stats = self.crawler.stats
-        if response.status == 304:
-            stats.inc_value("refresh/not_modified")
+        if self.not_modified(response):
             return
         here = canonicalize(response.url)
         self.frontier.claim(here)
@@ -309,14 +308,8 @@ class ProfilelessSpider(SiteSpider):
         result.related = [link for link in result.related
                           if self.shapes.predict(link.get("url", "")) not in ("listing",
                                                                               "other")]
-        if "related" in self.modes and hops < self.max_depth:
-            links = [link.get("url", "") for link in result.related]
-            page = await self._candidates([(url, None) for url in links])
-            for url in links:
-                req = self.consider_article(url, page, hops=hops + 1)
-                if req is not None:
-                    stats.inc_value("discovery/from_related")
-                    yield req
+        async for req in self.follow_related(result, hops):
+            yield req
         if self.before_since(result.published_at):
             stats.inc_value("articles/before_since")
             return
