@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pymongo
 import pytest
+
+from tests.fixtures_db import own_database
 
 pytest_plugins = ["tests.fixtures_db", "tests.fixtures_mirror", "tests.fixtures_redis",
                   "tests.receivers", "tests.opsruns"]
@@ -15,13 +16,8 @@ pytest_plugins = ["tests.fixtures_db", "tests.fixtures_mirror", "tests.fixtures_
 @pytest.fixture
 def mongo_db(mongo_server) -> Iterator[pymongo.database.Database]:
     """A fresh, empty database on the session's server, dropped after the test."""
-    client: pymongo.MongoClient = pymongo.MongoClient(mongo_server.uri, tz_aware=True)
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    try:
-        yield client[name]
-    finally:
-        client.drop_database(name)
-        client.close()
+    with own_database(mongo_server.uri) as db:
+        yield db
 
 
 @pytest.fixture

@@ -4,13 +4,17 @@
 (built once into the cache); stopped and removed at session end, also when tests fail.
 ``private_mongo_server`` (function): a factory of dedicated local servers that a test may
 ``stop()``, ``kill()`` and ``start()`` again (same port, same data); closed after the test.
+``own_database(uri)``: a fresh database for a fixture of wider scope than a test.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pymongo
 import pytest
 
 from crawler.storage.server import (
@@ -20,6 +24,18 @@ from crawler.storage.server import (
     local_server,
     resolve_server,
 )
+
+
+@contextmanager
+def own_database(uri: str, prefix: str = "test") -> Iterator[pymongo.database.Database]:
+    """A fresh, empty database on the server at ``uri``, dropped at the end."""
+    client: pymongo.MongoClient = pymongo.MongoClient(uri, tz_aware=True)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    try:
+        yield client[name]
+    finally:
+        client.drop_database(name)
+        client.close()
 
 
 @pytest.fixture(scope="session")
