@@ -13,7 +13,6 @@ from newscrawl_dev.mirror.theme import attr, esc, jsonld, utc
 class DrupalArticles(DrupalFrame):
     """Article pages (``render_article``, ``render_amp``, ``render_print``)."""
 
-    # --- articles -----------------------------------------------------------------------
     def meta_line(self, post: Post) -> str:
         authors = ", ".join(f'<a title="View user profile." href="{self.url(self.author_path(a))}'
                             f'" class="username">{esc(a.name)}</a>' for a in post.authors)

@@ -21,7 +21,6 @@ def drupal_date(dt: datetime) -> str:
 class DrupalFrame(Site):
     """What every page of the Drupal site is framed by."""
 
-    # --- page frame ---------------------------------------------------------------------
     @functools.cached_property
     def header(self) -> str:
         items = "".join(

@@ -21,7 +21,6 @@ from newscrawl_dev.mirror.theme import (
 class NewspaperArticles(NewspaperFrame):
     """Article pages (``render_article``)."""
 
-    # --- article ------------------------------------------------------------------------
     def article_head(self, post: Post) -> str:
         url = self.post_url(post)
         img = self.url(self.image_path(post))

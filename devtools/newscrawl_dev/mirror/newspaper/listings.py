@@ -15,7 +15,6 @@ from newscrawl_dev.mirror.theme import (
 class NewspaperListings(NewspaperFrame):
     """Home, section, tag, author and date listings (``render_listing``)."""
 
-    # --- listings -----------------------------------------------------------------------
     def page_nav(self, listing: Listing, page: int) -> str:
         last = listing.pages
         if last <= 1:
