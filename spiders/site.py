@@ -5,7 +5,7 @@
 ``sitemaps``, ``feeds``, ``listings``, ``related``, or ``all``.  Nothing site-specific
 lives here: URL patterns, pagination, selectors and politeness come from the profile.
 
-One module of about 450 lines: one spider class, whose discovery callbacks share the
+One module of about 470 lines: one spider class, whose discovery callbacks share the
 batched catalogue look-ups and the incremental rules; its profile-less subclass lives apart.
 """
 
