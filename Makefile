@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv demo test faults lint eval bench bench-scale bench-themes ferretdb lock clean chromium redis redis-server report-screenshot
+.PHONY: help venv demo test faults lint eval bench bench-archive bench-scale bench-themes ferretdb lock clean chromium redis redis-server report-screenshot
 
 help:
 	@echo "make demo   - set up, start a local database, Redis and the offline mirror, crawl it"
@@ -15,7 +15,8 @@ help:
 	@echo "make lint   - ruff"
 	@echo "make eval   - extraction benchmark: newscrawl vs plain trafilatura"
 	@echo "make bench  - throughput/memory benchmark (PAGES=2000), then local vs distributed"
-	@echo "              (1 and 2 worker processes) at DIST_PAGES=5000"
+	@echo "              (1 and 2 worker processes) at DIST_PAGES=5000, then bench-archive"
+	@echo "make bench-archive - incremental run against ARCHIVE=100000 stored articles vs an empty DB"
 	@echo "make bench-scale - the benchmark at 1k, 5k and 10k pages (memory growth)"
 	@echo "make bench-themes - extraction CPU per page of each mirror theme (no crawl)"
 	@echo "make ferretdb - build the local FerretDB server (done on demand otherwise)"
@@ -76,10 +77,16 @@ eval: $(STAMP)
 
 PAGES ?= 2000
 DIST_PAGES ?= 5000
+ARCHIVE ?= 100000
 bench: $(STAMP) redis
 	$(VENV)/bin/newscrawl bench --pages $(PAGES)
 	$(VENV)/bin/newscrawl bench --pages $(DIST_PAGES) --modes local redis redis:2 \
 	  --output bench-results/distributed.json
+	$(MAKE) bench-archive
+
+# An incremental run against ARCHIVE stored articles (seeded, about 10 minutes) finding 100 new.
+bench-archive: $(STAMP)
+	$(VENV)/bin/newscrawl bench --archive $(ARCHIVE) --new 100 --output bench-results/archive.json
 
 bench-scale: $(STAMP) redis
 	$(VENV)/bin/newscrawl bench --pages 1000 5000 10000 --output bench-results/scale.json

@@ -162,6 +162,10 @@ SPIDER_MIDDLEWARES = {
 }
 
 EXTENSIONS = {
+    # Switched off by their settings above, and listed as None so that their modules (the
+    # remote control imports aiohttp: a second of start-up on a busy machine) are not loaded.
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.telnet.TelnetConsole": None,
     "crawler.extensions.monitor.Monitor": 100,
     "crawler.extensions.runrecord.RunRecord": 200,
     "crawler.extensions.progress.Progress": 300,
@@ -189,8 +193,8 @@ ITEM_PIPELINES = {
 # LSH band keys: see the migration notes in docs/data-model.md.
 NEWSCRAWL_NEAR_DUPLICATE_THRESHOLD = 0.8
 # The crawl's catalogue of stored articles (crawler/storage/catalogue.py): with at most this
-# many stored articles their keys are read into memory while the crawl starts (about 250
-# bytes each, from the compact ``catalogue`` collection); above it, every lookup is a
+# many stored articles their keys are read into memory while the crawl starts (about 240
+# bytes each plus the URL, from the compact ``catalogue`` collection); above it, every lookup is a
 # query by key.  0: always by key.
 NEWSCRAWL_CATALOGUE_MEMORY_MAX = 500_000
 # Other processes store articles during this crawl (distributed workers): keys missing from

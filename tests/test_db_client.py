@@ -172,6 +172,13 @@ def _probes(db: Database) -> dict[str, Callable[[], object]]:
         with client.start_session() as session:
             session.with_transaction(lambda s: coll.insert_one({"tx": 1}, session=s))
 
+    def id_index() -> None:
+        # MongoDB: IDHACK, EXPRESS_IXSCAN or IXSCAN; SQLite (FerretDB): "USING INDEX".
+        plan = str(db.command("explain", {"find": "probe", "filter": {"_id": "x"}})
+                   .get("queryPlanner"))
+        if not any(word in plan for word in ("IDHACK", "IXSCAN", "USING INDEX")):
+            raise OperationFailure(f"_id equality is not answered from an index: {plan}")
+
     return {
         "text_index": lambda: coll.create_index([("t", TEXT)], name="t_text"),
         "lookup": lambda: list(
@@ -203,6 +210,7 @@ def _probes(db: Database) -> dict[str, Callable[[], object]]:
         "collation": lambda: list(coll.find({}, collation=Collation("en"))),
         "transactions": transaction,
         "change_streams": lambda: coll.watch().close(),
+        "id_index": id_index,
     }
 
 

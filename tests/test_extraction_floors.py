@@ -1,6 +1,6 @@
 """newscrawl's own per-page floors on every benchmark page, extracted without a URL as
-``newscrawl extract FILE`` does: body F1 no lower than the committed floor, titles and dates
-that were right stay right, and never an empty body where plain trafilatura finds one."""
+``newscrawl extract FILE`` does: body F1 no lower than the committed floor, titles, authors
+and dates that were right stay right, and never an empty body where plain trafilatura finds one."""
 
 from __future__ import annotations
 
@@ -32,10 +32,11 @@ def test_no_empty_body_where_trafilatura_finds_one(measured: dict, floors: dict)
     assert empty == []
 
 
-def test_body_title_and_date_floors_hold(measured: dict, floors: dict) -> None:
+def test_body_title_authors_and_date_floors_hold(measured: dict, floors: dict) -> None:
     below = [(key, round(m["f1"], 3), floor["f1"]) for key, m in measured.items()
              if m["f1"] < (floor := floors[key])["f1"]]
     assert below == []
-    lost = [(key, field) for key, floor in floors.items() for field in ("title", "date")
+    lost = [(key, field) for key, floor in floors.items()
+            for field in ("title", "authors", "date")
             if floor.get(field) and not measured[key].get(field)]
     assert lost == []

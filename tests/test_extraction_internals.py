@@ -80,7 +80,7 @@ SIMPLE = ["span.a", "span.b", ".a.b", ".a.c", "h2", "H2", "h2.T", "#x", "h3#x.a"
 
 @pytest.mark.parametrize("selector", SIMPLE)
 def test_simple_css_matches_cssselect(selector: str) -> None:
-    from crawler.extraction.body import css
+    from crawler.extraction.css import css
     from crawler.extraction.simplecss import first_match, simple_test
 
     tree = core._parse(TRICKY)

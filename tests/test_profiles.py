@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from crawler.discovery.listings import listing_root, page_number
-from crawler.extraction.body import body_range
 from crawler.extraction.core import extract
 from crawler.extraction.options import ExtractOptions
 from crawler.extraction.printeddates import page_text_date, parse_text_date
+from crawler.extraction.profilebody import body_range
 from crawler.profiles import (
     RELATED_LABELS,
     SITES_DIR,

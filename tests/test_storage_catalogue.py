@@ -89,3 +89,19 @@ def test_catalogue_is_built_for_articles_stored_before_it_existed(mongo_db):
     assert list(catalogue.pending([url("gone")])) == [url("gone")]
     assert catalogue.versions([b["_id"]]) == {b["_id"]: version_key(b["content_hash"],
                                                                    b["title"])}
+
+
+def test_a_few_ids_and_many_are_read_alike(mongo_db):
+    """Up to ONE_BY_ONE_MAX ``_id``s go one query each where no index answers them
+    (FerretDB), more in one ``$in``: the same documents either way."""
+    from crawler.storage.catalogue import ONE_BY_ONE_MAX
+
+    ensure_schema(mongo_db)
+    docs = store(mongo_db, *(item(f"s{i}") for i in range(ONE_BY_ONE_MAX + 2)))
+    ids = [d["_id"] for d in docs] + [article_id(url("absent"))]
+    catalogue = Catalogue(db=mongo_db).wait_loaded()
+    assert catalogue.id_index == (not mongo_db.client.admin.command("buildInfo").get(
+        "ferretdbVersion"))
+    many = catalogue.http(ids)
+    assert sorted(many) == sorted(ids[:-1])
+    assert catalogue.http(ids[:2] + ids[-1:]) == {i: many[i] for i in ids[:2]}

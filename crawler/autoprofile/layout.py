@@ -26,7 +26,7 @@ import lxml.html
 from lxml import etree
 
 from crawler.autoprofile.related_blocks import FoundBlock, find_blocks
-from crawler.extraction.body import css
+from crawler.extraction.css import css
 from crawler.extraction.related import LinkFilter
 from crawler.extraction.titles import clean_space
 from crawler.profiles import RelatedBlock, SiteProfile

@@ -139,7 +139,7 @@ def find_blocks(tree: etree._Element,
 def layout_blocks(tree: etree._Element, specs: tuple[RelatedBlock, ...],
                   accept: Callable[[str | None], str | None]) -> list[FoundBlock]:
     """The blocks of a learned layout on this page (selectors, as a profile's)."""
-    from crawler.extraction.body import css
+    from crawler.extraction.css import css
     from crawler.extraction.related import PageBlocks
 
     page = PageBlocks(tree)

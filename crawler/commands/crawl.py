@@ -42,6 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Scrapy's HTTP handler builds deprecated-class aliases at import time, each of which
+    # reads the source of every frame on the stack (inspect.stack) and scans every loaded
+    # module: imported here, with a short stack and few modules, it costs half what it
+    # does when the engine loads it.
+    import scrapy.core.downloader.handlers.http11  # noqa: F401
+
     from crawler.runner import CrawlOptions, run_crawl
 
     return run_crawl(CrawlOptions(

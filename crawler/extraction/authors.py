@@ -162,6 +162,31 @@ def _credit_line_authors(tree: HtmlElement) -> list[str]:
     return []
 
 
+# The name a printed byline gives: up to the first comma, bullet, bar or line end.
+_PRINTED_NAME = re.compile(r"^([^,·|•\n]{2,60})")
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+
+
+def _printed_byline(tree: HtmlElement) -> list[str]:
+    """A line the page prints as its byline without marking it up: a short block whose own
+    text opens with "By" (``<p>By TPN, in <a>News</a> · 31 Jan 2025</p>``).  The name must
+    look like a person's (capitalised words) or an acronym (an outlet or agency)."""
+    for el in sel.PRINTED_BYLINE_HOLDERS(tree):
+        lead = (el.text or "").lstrip()
+        if not _BY.match(lead) or lead.lower().startswith("photo"):
+            continue
+        text = clean_space(el.text_content())
+        if len(text) > 150 or sel.NAV_ANCESTORS(el) or sel.COMMENT_ANCESTORS(el):
+            continue
+        found = _PRINTED_NAME.match(clean_space(_BY.sub("", text, count=1)))
+        if not found:
+            continue
+        name = clean_space(_MONTH_DATE.sub("", _DATEISH.sub("", found[1])))
+        if _is_name(name) or _ACRONYM.match(name) or sel.AGENCY_CREDIT.match(name):
+            return [name]
+    return []
+
+
 def _outlet_keys(site_names: Iterable[str]) -> set[str]:
     return {t for n in site_names if n for t in _TOKEN.findall(n.lower()) if len(t) >= 4}
 
@@ -191,6 +216,7 @@ def extract_authors(tree: HtmlElement, ld: LinkedData, meta: dict[str, list[str]
         ("byline", lambda: _byline_names(tree)),
         ("byline", lambda: _few(clean_authors(_headline_authors(tree)))),
         ("credit-line", lambda: _credit_line_authors(tree)),
+        ("printed-byline", lambda: _printed_byline(tree)),
     )
     credits: list[str] = []
     credit_source: str | None = None
@@ -203,8 +229,10 @@ def extract_authors(tree: HtmlElement, ld: LinkedData, meta: dict[str, list[str]
                                                                             person):
             people, found = [], names
         else:
-            people = [n for n in names if not sel.AGENCY_CREDIT.match(n)]
-            found = [n for n in names if sel.AGENCY_CREDIT.match(n)]
+            credited = [n for n in names if sel.AGENCY_CREDIT.match(n)
+                        or (source == "printed-byline" and _ACRONYM.match(n))]
+            people = [n for n in names if n not in credited]
+            found = credited
         for name in found:
             if name.lower() not in {c.lower() for c in credits}:
                 credits.append(name)

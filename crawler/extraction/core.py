@@ -9,20 +9,19 @@ import lxml.html
 from lxml import etree
 
 from crawler.extraction import selectors as sel
-from crawler.extraction.body import (
-    Body,
-    body_range,
-    generic_body,
-    locate,
-    profile_body,
-    profile_container,
-)
+from crawler.extraction.body import Body, generic_body
 from crawler.extraction.decode import decode
 from crawler.extraction.fields import apply_fields
 from crawler.extraction.jsonld import LinkedData
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.options import ExtractOptions
 from crawler.extraction.pagetype import ARTICLE_TYPES_SOURCE, page_type
+from crawler.extraction.profilebody import (
+    body_range,
+    profile_body,
+    profile_container,
+    prove_container,
+)
 from crawler.extraction.related import related_links
 from crawler.extraction.result import ExtractionResult
 from crawler.extraction.timelimit import ExtractionTimeout, time_limit
@@ -114,14 +113,18 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
         return _extract_profileless(tree, url, ld, meta, provenance, og_type, encoding, opts)
     if profile is not None and profile.fields:
         apply_fields(meta, provenance, tree, url, profile.fields)
+    def generic() -> Body:
+        return generic_body(tree, url, ld.get("articleBody") if ld.article else None,
+                            meta.get("description"), opts.min_words, opts.include_captions)
+
     container = _profile_container(tree, profile)
     if container is not None:
         assert profile is not None
         body = profile_body(tree, url, container, profile.body_exclude, opts.include_captions)
+        body, provenance["body_container"] = prove_container(tree, container, body, generic,
+                                                             opts.min_words)
     else:
-        body = generic_body(tree, url, ld.get("articleBody") if ld.article else None,
-                            meta.get("description"), opts.min_words, opts.include_captions)
-        body.elements = locate(tree, body.blocks)
+        body = generic()
     body.drop_heading(meta.get("title"))
     words = body.word_count
     provenance["text"] = body.source
@@ -190,14 +193,18 @@ def _extract_profileless(tree: lxml.html.HtmlElement, url: str, ld: LinkedData,
         parent = block.element.getparent()
         if parent is not None:
             parent.remove(block.element)
+    def generic() -> Body:
+        return generic_body(tree, url, ld.get("articleBody") if ld.article else None,
+                            meta.get("description"))
+
     container = profile_container(tree, profile.body) if profile.body else None
     if container is not None:
         body = profile_body(tree, url, container, profile.body_exclude, opts.include_captions)
         body.source = "layout+trafilatura"
+        body, provenance["body_container"] = prove_container(tree, container, body, generic,
+                                                             opts.min_words)
     else:
-        body = generic_body(tree, url, ld.get("articleBody") if ld.article else None,
-                            meta.get("description"))
-        body.elements = locate(tree, body.blocks)
+        body = generic()
     body.drop_heading(meta.get("title"))
     words = body.word_count
     kind, rule = classify(signals, words, opts.min_words, bool(meta.get("published_at")))

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.extraction.authors import clean_authors
-from crawler.extraction.body import css
+from crawler.extraction.css import css
 from crawler.extraction.dates import normalize_date, publisher_day, to_utc
 from crawler.extraction.printeddates import parse_text_date
 from crawler.extraction.titles import clean_space

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from crawler.extraction import selectors as sel
-from crawler.extraction.body import css
+from crawler.extraction.css import css
 from crawler.extraction.simplecss import first_match, simple_test
 from crawler.extraction.titles import clean_space
 from crawler.profiles import RelatedBlock, SiteProfile

@@ -64,12 +64,16 @@ META_OG_TYPE = ("og:type",)
 META_URL = ("og:url",)
 
 # --- On-page metadata ------------------------------------------------------------------------
-_BYLINE_CLASSES = ("byline", "author-name", "authorName", "entry-author", "post-author",
+_BYLINE_CLASSES = ("author-name", "authorName", "entry-author", "post-author",
                    "article-author", "td-post-author-name", "tdb-author-name")
+# A byline class in any case ("byline", "FeatureByline"); the cheap substring tests first,
+# so that the exact ones run on few elements.
 BYLINE = XPath(
-    '//*[@rel="author" or @itemprop="author"'
-    ' or contains(concat(" ", normalize-space(@class), " "), " author ")'
-    + "".join(f' or contains(@class, "{c}")' for c in _BYLINE_CLASSES) + "]"
+    '//*[@rel="author" or @itemprop="author" or ((contains(@class, "uthor")'
+    ' or contains(@class, "yline") or contains(@class, "YLINE")) and ('
+    'contains(concat(" ", normalize-space(@class), " "), " author ")'
+    ' or contains(translate(@class, "BYLINE", "byline"), "byline")'
+    + "".join(f' or contains(@class, "{c}")' for c in _BYLINE_CLASSES) + "))]"
 )
 # Inside a byline element: the author links, the name element (not the role or avatar).
 AUTHOR_LINKS = XPath('.//a[@rel="author" or contains(@href, "/author") or @itemprop="author"'
@@ -183,3 +187,7 @@ SHARE_HOSTS = re.compile(
     r"(?:^|\.)(?:facebook\.com|twitter\.com|x\.com|linkedin\.com|pinterest\.com|reddit\.com"
     r"|t\.me|telegram\.me|wa\.me|whatsapp\.com|vk\.com|tumblr\.com|plus\.google\.com)$",
     re.IGNORECASE)
+# Blocks that may print a byline as plain text ("By Jane Doe, in News").
+PRINTED_BYLINE_HOLDERS = XPath('//p | //div | //span | //address')
+# The page's paragraphs, weighed as prose inside or outside a profile's body container.
+PROSE_CANDIDATES = XPath('//p')

@@ -9,10 +9,11 @@ Two sources answer, chosen when the catalogue opens:
 
 * **the digest** (``crawler.storage.digest``): a compact snapshot of every stored article's
   keys read from the ``catalogue`` collection (one small document per article, see
-  ``crawler.storage.keys``) on a thread, while the crawl starts; about 250 bytes per article
-  in memory.  Used when the archive holds at most ``NEWSCRAWL_CATALOGUE_MEMORY_MAX``
-  articles.  Most lookups are then answered in memory; the database is read only for a
-  near-duplicate candidate's signature, an HTTP validator or pending edges, by ``_id``.
+  ``crawler.storage.keys``) on a thread, while the crawl starts; about 240 bytes per article
+  plus its URL in memory, and no Python object per article.  Used when the archive holds
+  at most ``NEWSCRAWL_CATALOGUE_MEMORY_MAX`` articles.  Most lookups are then answered in
+  memory; the database is read only for a near-duplicate candidate's signature, an HTTP
+  validator or pending edges, by ``_id``.
 * **lookups by key**: one ``$in`` query per batch on indexed fields of ``articles`` and on
   ``link_targets._id``.  Used above that size, and for keys the digest lacks when the
   catalogue is *shared* (``NEWSCRAWL_CATALOGUE_SHARED``: other processes store articles
@@ -49,6 +50,10 @@ logger = logging.getLogger(__name__)
 
 # Keys per ``$in`` query.
 CHUNK = 1000
+# On a server without an ``_id`` index (FerretDB 1.24), up to this many ``_id``s are read
+# one ``{_id: key}`` query each: SQLite evaluates that filter without FerretDB decoding
+# every document, where one ``$in`` decodes the whole collection (docs/ferretdb.md).
+ONE_BY_ONE_MAX = 8
 CANDIDATE_FIELDS = {"canonical_url": 1, "aliases": 1, "content_hash": 1, "minhash": 1,
                     "duplicate_of": 1}
 
@@ -89,6 +94,7 @@ class Catalogue:
         self.shared = shared
         self.client: Any = None
         self.db: Database | None = db
+        self.id_index = True  # the server answers _id lookups from an index
         self.digest: Digest | None = None
         self.load_ms = 0.0
         self.load_error: Exception | None = None
@@ -124,12 +130,13 @@ class Catalogue:
         with self._lock:
             if self._opened:
                 return self
-            from crawler.storage.client import connect
+            from crawler.storage.client import capabilities, connect
 
             if self.db is None:
                 self.client, self.db = connect(self.uri or None, self.database or None,
                                                timeout_ms=self.timeout_ms)
             ensure_schema(self.db)
+            self.id_index = capabilities(self.db).id_index
             self._opened = True
             self._loader = threading.Thread(target=self._load, name="newscrawl-catalogue",
                                             daemon=True)
@@ -317,11 +324,18 @@ class Catalogue:
     # --- helpers ------------------------------------------------------------------------
     def _articles(self, query: dict[str, Any], projection: dict[str, Any]
                   ) -> Iterator[dict[str, Any]]:
-        """``query`` with its one ``$in`` list split into chunks of ``CHUNK`` keys."""
+        """``query`` with its one ``$in`` list split into chunks of ``CHUNK`` keys; a few
+        ``_id``s one by one where no index answers them (``ONE_BY_ONE_MAX``)."""
         (field, cond), = query.items()
         keys = cond["$in"]
         if not keys:
             return
         articles = self._database()[ARTICLES]
+        if field == "_id" and not self.id_index and len(keys) <= ONE_BY_ONE_MAX:
+            for key in keys:
+                doc = articles.find_one({"_id": key}, projection)
+                if doc is not None:
+                    yield doc
+            return
         for start in range(0, len(keys), CHUNK):
             yield from articles.find({field: {"$in": keys[start:start + CHUNK]}}, projection)

@@ -166,6 +166,11 @@ class ServerCapabilities:
     collation: bool = True
     transactions: bool = False
     change_streams: bool = False
+    # An ``_id`` lookup is answered from an index.  FerretDB 1.24 (SQLite) scans instead:
+    # it pushes a lone ``{_id: <string or ObjectId>}`` filter down to SQLite with a path
+    # expression its own ``_id`` index does not match, and evaluates every other filter,
+    # ``$in`` included, itself on every decoded document (docs/ferretdb.md).
+    id_index: bool = True
 
     FEATURES = (
         "text_index",
@@ -178,6 +183,7 @@ class ServerCapabilities:
         "collation",
         "transactions",
         "change_streams",
+        "id_index",
     )
 
     @property
@@ -208,6 +214,7 @@ class ServerCapabilities:
                 collation=False,
                 transactions=False,
                 change_streams=False,
+                id_index=False,
             )
         # MongoDB: transactions and change streams need a replica set or mongos.
         return cls(

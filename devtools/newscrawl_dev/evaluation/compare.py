@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newscrawl_dev.evaluation.datasets import LOADERS, Page
 from newscrawl_dev.evaluation.holdout import load_holdout
@@ -24,21 +24,32 @@ from newscrawl_dev.evaluation.scoring import (
     title_match,
 )
 
+if TYPE_CHECKING:
+    from crawler.extraction.result import ExtractionResult
+
 Prediction = dict[str, Any]  # body, title, authors, published
 
 
 def run_newscrawl(page: Page) -> Prediction:
     from crawler.extraction import ExtractOptions, extract
-    from crawler.extraction.selectors import AGENCY_CREDIT
 
     url = page.url if page.dataset != "extraction" else ""
     result = extract(page.html(), ExtractOptions(url=url, content_type="text/html; charset=utf-8"))
-    # The benchmarks list the agencies of a byline with its people, and the outlet when
-    # nobody else is named: newscrawl keeps both apart (authors, credits).
-    authors = ([*result.authors, *(c for c in result.credits if AGENCY_CREDIT.match(c))]
-               if result.authors else result.credits)
-    return {"body": result.text, "title": result.title, "authors": authors,
+    return {"body": result.text, "title": result.title, "authors": scored_authors(result),
             "published": result.published_local}
+
+
+def scored_authors(result: ExtractionResult) -> list[str]:
+    """The names compared with a benchmark's authors.
+
+    The benchmarks list the agencies of a byline with its people, and the outlet when
+    nobody else is named: newscrawl keeps both apart (authors, credits).
+    """
+    from crawler.extraction.selectors import AGENCY_CREDIT
+
+    if not result.authors:
+        return list(result.credits)
+    return [*result.authors, *(c for c in result.credits if AGENCY_CREDIT.match(c))]
 
 
 def _trafilatura(page: Page, **kwargs: Any) -> Prediction:

@@ -2,7 +2,8 @@
 ``bench/extraction/floors.json``.
 
 Every page of every set is extracted the way a user runs ``newscrawl extract FILE`` (no URL).
-A page's floor is its body F1 minus :data:`TOLERANCE`, plus the title and date it gets right;
+A page's floor is its body F1 minus :data:`TOLERANCE`, plus the title, authors and date it
+gets right;
 ``words`` records how many words plain trafilatura (defaults) finds on the page, so that a
 test can check that newscrawl never returns an empty body where the library finds one.
 Regenerate after an accepted change with ``python -m newscrawl_dev.evaluation.floors``.
@@ -16,8 +17,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from newscrawl_dev.evaluation.compare import scored_authors
 from newscrawl_dev.evaluation.datasets import LOADERS, Page, bench_dir
-from newscrawl_dev.evaluation.scoring import date_match, page_counts, title_match
+from newscrawl_dev.evaluation.scoring import authors_f1, date_match, page_counts, title_match
 
 TOLERANCE = 0.02
 
@@ -27,7 +29,7 @@ def floors_path(root: Path | None = None) -> Path:
 
 
 def measure(page: Page) -> dict[str, Any]:
-    """newscrawl on the page bytes alone: ok, body F1, words, title and date right."""
+    """newscrawl on the page bytes alone: ok, body F1, words, title, authors and date right."""
     from crawler.extraction import ExtractOptions, extract
 
     result = extract(page.html(), ExtractOptions(content_type="text/html; charset=utf-8"))
@@ -38,6 +40,8 @@ def measure(page: Page) -> dict[str, Any]:
                            "words": result.word_count}
     if page.dataset != "extraction":
         out["title"] = title_match(page.expected["title"], result.title)
+        if page.expected["authors"] is not None:
+            out["authors"] = authors_f1(page.expected["authors"], scored_authors(result)) == 1.0
         if page.expected["published"]:
             out["date"] = date_match(page.expected["published"], result.published_local)
     return out
@@ -68,7 +72,7 @@ def build(workers: int | None = None) -> dict[str, Any]:
     for page, score, found in zip(pages, scores, words, strict=True):
         entry: dict[str, Any] = {"f1": round(max(0.0, score["f1"] - TOLERANCE), 3),
                                  "trafilatura_words": found}
-        for key in ("title", "date"):
+        for key in ("title", "authors", "date"):
             if score.get(key):
                 entry[key] = True
         floors[f"{page.dataset}/{page.id}"] = entry
