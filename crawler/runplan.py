@@ -89,7 +89,7 @@ def site_settings(settings: Any, opts: CrawlOptions, site: str, sites: list[str]
                   run_id: str) -> Any:
     """One crawler's settings: its site, its base URL, its run record id, its share of
     the extraction workers when several sites run in this process."""
-    from crawler.workers import worker_count
+    from crawler.workers.pool import worker_count
 
     own = settings.copy()
     over: dict[str, Any] = {"NEWSCRAWL_SITE": site,

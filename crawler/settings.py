@@ -129,7 +129,7 @@ NEWSCRAWL_WORKER_TIMEOUT = 60.0
 NEWSCRAWL_WORKER_MAX_TASKS = 500
 # The function a worker runs per page, as a dotted path (tests name a wrapper that hangs or
 # crashes on marked pages).
-NEWSCRAWL_WORKER_EXTRACT = "crawler.workers.extract_page"
+NEWSCRAWL_WORKER_EXTRACT = "crawler.workers.process.extract_page"
 
 # --- Retries: back off on 429/5xx, honouring Retry-After ----------------------------------
 NEWSCRAWL_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per attempt; 0 = retry at once

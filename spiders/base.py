@@ -17,7 +17,7 @@ from crawler.distributed.run import Seeding, seeding_of
 from crawler.items import ArticleItem
 from crawler.resume.spider import JournalledSpider
 from crawler.urls import canonicalize
-from crawler.workers import ExtractionPool
+from crawler.workers.pool import ExtractionPool
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -20,33 +20,30 @@ Same requests, extraction, items, incremental and resume behaviour as
 Bad input ends with a diagnosis (stats ``profileless/diagnosis``): robots.txt forbids the
 site, the address redirects to another domain, a login wall, or nothing is an article.
 
-One module of about 460 lines: one spider class (discovery from an address, page judgement,
-the layout learned from the first articles); the rules themselves live in crawler/autoprofile.
+The links of listings are followed in :mod:`spiders.profileless_links`, the layout learned in
+:mod:`spiders.profileless_layout`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
 from scrapy.exceptions import IgnoreRequest
-from twisted.internet import threads
 
 from crawler.autoprofile.address import FEED_PATHS, SITEMAP_PATHS, profile_from_address
-from crawler.autoprofile.layout import Layout, learn_layout
 from crawler.autoprofile.pagesignals import RULE_BYLINE
 from crawler.autoprofile.url_shapes import ShapeBook
 from crawler.discovery.sitemaps import sitemaps_from_robots
-from crawler.extraction import selectors as sel
 from crawler.extraction.result import ExtractionResult
 from crawler.profiles import SiteProfile
 from crawler.storage.catalogue import StoredArticle
 from crawler.urls import canonicalize, in_domains
+from spiders.profileless_layout import STRONG_RULES, ProfilelessLayout
+from spiders.profileless_links import SKIP_LINKS, ProfilelessListings
 from spiders.site import SiteSpider
 
 if TYPE_CHECKING:
@@ -54,52 +51,18 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-SKIP_LINKS = re.compile(
-    r"/(?:feed|rss|atom)(?:/|\.xml$|$)|\.(?:xml|rss|jpe?g|png|gif|webp|svg|pdf|zip|mp3|mp4|css"
-    r"|js|ico)$|/wp-(?:admin|login|json|content)|/(?:user|users|account)/(?:login|register"
-    r"|password|logout)|/(?:login|logout|register|signin|signup)/?$|[?&](?:s|q|share"
-    r"|replytocom|amp|print|format|output)=|/(?:search|comment/reply|node/add|admin)/"
-    r"|/printable/|/print/?$|/amp/?$|^mailto:|^tel:|^javascript:", re.IGNORECASE)
-PAGE_IN_PATH = re.compile(r"/page/(\d+)/?$")
-PAGE_PARAMS = ("page", "paged", "p", "pg")
 REDIRECTS = (301, 302, 303, 307, 308)
-# Articles judged by these rules teach the layout; the body rule must hold on this share.
-STRONG_RULES = ("signals:json-ld", "signals:og+published")
-LAYOUT_MIN_SHARE = 0.9
 FEED_TYPES = ('link[rel~="alternate"][type="application/rss+xml"]::attr(href), '
               'link[rel~="alternate"][type="application/atom+xml"]::attr(href)')
 
 
-def page_of(url: str) -> tuple[str, int]:
-    """``(URL of page 1, page number)`` of a paginated listing URL (1 when not paged).
-
-    Drupal's ``?page=N`` counts from 0: its page N is number N + 1 here.
-    """
-    parts = urlsplit(url)
-    m = PAGE_IN_PATH.search(parts.path)
-    if m:
-        return url[:url.index(parts.path)] + parts.path[:m.start()] + "/", int(m.group(1))
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    for key, value in query:
-        if key in PAGE_PARAMS and value.isdigit():
-            rest = "&".join(f"{k}={v}" for k, v in query if k != key)
-            root = parts._replace(query=rest, fragment="").geturl()
-            return root, int(value) + (1 if key == "page" else 0)
-    return parts._replace(fragment="").geturl(), 1
-
-
-class ProfilelessSpider(SiteSpider):
+class ProfilelessSpider(ProfilelessListings, ProfilelessLayout, SiteSpider):
     name = "profileless"
     shapes: ShapeBook
     keep_pages: int
     kept: list[tuple[str, str, str, bytes]]
     found_sitemaps: list[str]
     found_feeds: list[str]
-    pagination_forms: set[str]
-    layout_pages: int
-    layout_samples: list[tuple[str, bytes]]
-    layout_state: str  # off | sampling | learning | learned | rejected
-    extract_profile: SiteProfile | None  # the profile with the learned layout
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ProfilelessSpider:
@@ -273,8 +236,7 @@ class ProfilelessSpider(SiteSpider):
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         """Any page that is not known to be a listing: judged, then stored or followed."""
         stats = self.crawler.stats
-        if response.status == 304:
-            stats.inc_value("refresh/not_modified")
+        if self.not_modified(response):
             return
         here = canonicalize(response.url)
         self.frontier.claim(here)
@@ -309,14 +271,8 @@ class ProfilelessSpider(SiteSpider):
         result.related = [link for link in result.related
                           if self.shapes.predict(link.get("url", "")) not in ("listing",
                                                                               "other")]
-        if "related" in self.modes and hops < self.max_depth:
-            links = [link.get("url", "") for link in result.related]
-            page = await self._candidates([(url, None) for url in links])
-            for url in links:
-                req = self.consider_article(url, page, hops=hops + 1)
-                if req is not None:
-                    stats.inc_value("discovery/from_related")
-                    yield req
+        async for req in self.follow_related(result, hops):
+            yield req
         if self.before_since(result.published_at):
             stats.inc_value("articles/before_since")
             return
@@ -337,120 +293,10 @@ class ProfilelessSpider(SiteSpider):
                 return predicted, f"url-shape:{predicted}"
         return kind, rule
 
-    # --- the layout learned from the first articles ------------------------------------
-    def sample_layout(self, response: Response) -> None:
-        """Keep the first articles; once there are enough, learn their layout in a thread."""
-        if self.layout_state != "sampling":
-            return
-        self.layout_samples.append((response.url, response.body))
-        if len(self.layout_samples) < self.layout_pages:
-            return
-        self.layout_state = "learning"
-        samples, self.layout_samples = self.layout_samples, []
-        d = threads.deferToThread(learn_layout, samples, self.profile)
-        d.addCallbacks(self.layout_learned, self.layout_failed)
-
-    def layout_learned(self, layout: Layout) -> None:
-        stats = self.crawler.stats
-        for e in layout.evidence:
-            self.logger.info("layout %s", e.line())
-        if not layout.holds(LAYOUT_MIN_SHARE):
-            self.layout_state = "rejected"
-            stats.set_value("profileless/layout", "rejected")
-            return
-        self.layout_state = "learned"
-        self.extract_profile = replace(self.profile, body=layout.body,
-                                       body_exclude=layout.body_exclude,
-                                       related=layout.related)
-        stats.set_value("profileless/layout", layout.body[0])
-        stats.set_value("profileless/layout_blocks", len(layout.related))
-
-    def layout_failed(self, failure: Failure) -> None:
-        self.layout_state = "rejected"
-        self.crawler.stats.set_value("profileless/layout", "failed")
-        self.logger.warning("learning the layout failed: %s", failure.getErrorMessage())
-
     def keep(self, response: Response, kind: str, rule: str) -> None:
         """Pages kept for ``profile suggest`` (off in crawls)."""
         if len(self.kept) < self.keep_pages:
             self.kept.append((response.url, kind, rule, response.body))
-
-    async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
-        """A page of a shape known to hold listings: its links, no extraction."""
-        if not hasattr(response, "text"):
-            return
-        self.crawler.stats.inc_value("pages/listing")
-        self.crawler.stats.inc_value("profileless/listing_by_shape")
-        self.shapes.learn(response.url, "listing")
-        async for req in self.follow_links(response, Selector(text=response.text),
-                                           response.meta.get("nc_hops", 0)):
-            yield req
-
-    # --- links of listings -------------------------------------------------------------
-    async def follow_links(self, response: Response, page: Selector, hops: int
-                           ) -> AsyncIterator[scrapy.Request]:
-        stats = self.crawler.stats
-        domains = self.profile.allowed_domains
-        root, number = page_of(response.url)
-        seen: set[str] = set()
-        candidates = 0
-        article_urls: list[str] = []
-        listings: list[str] = []
-        for href in page.css("a[href]::attr(href)").getall():
-            url = response.urljoin(href.strip()).split("#", 1)[0]
-            if not url.startswith(("http://", "https://")) or not in_domains(url, domains):
-                continue
-            canonical = canonicalize(url)
-            if canonical in seen or SKIP_LINKS.search(url):
-                continue
-            seen.add(canonical)
-            if urlsplit(url).path in ("", "/") and not urlsplit(url).query:
-                continue
-            link_root, link_number = page_of(url)
-            if link_root == root or canonicalize(link_root) == canonicalize(root):
-                if link_number == number + 1 and number < self.profile.pagination.max_pages:
-                    listings.insert(0, url)
-                continue
-            predicted = self.shapes.predict(url)
-            if predicted == "other":
-                stats.inc_value("profileless/skipped_by_shape")
-                continue
-            if predicted == "listing" or sel.LISTING_PATHS.search(urlsplit(url).path):
-                if link_number == 1:
-                    listings.append(url)
-                continue
-            candidates += 1
-            article_urls.append(url)
-        found = await self._candidates([(url, None) for url in article_urls])
-        for url in article_urls:
-            req = self.consider_article(url, found, hops=hops + 1)
-            if req is not None:
-                stats.inc_value("discovery/from_listings")
-                yield req
-        next_url = page.css('link[rel="next"]::attr(href), a[rel~="next"]::attr(href)').get()
-        if next_url and number < self.profile.pagination.max_pages:
-            listings.insert(0, response.urljoin(next_url))
-        for url in listings:
-            is_next = page_of(url)[0] in (root,) or canonicalize(page_of(url)[0]) == \
-                canonicalize(root)
-            if is_next:
-                if not candidates:
-                    stats.inc_value("listings/stopped_empty")
-                    continue
-                self.pagination_forms.add("path" if PAGE_IN_PATH.search(urlsplit(url).path)
-                                          else "query")
-            elif hops + 1 > self.max_depth:
-                continue
-            # The next page of a listing is a listing: read for its links, not extracted.
-            req = (self.make_request(url, "listing", self.parse_listing, hops=hops, priority=10)
-                   if is_next else self.listing_request(url, hops + 1))
-            if req is not None:
-                yield req
-
-    def listing_request(self, url: str, hops: int) -> scrapy.Request | None:
-        known = self.shapes.predict(url) == "listing"
-        callback = self.parse_listing if known else self.parse_article
-        return self.make_request(url, "listing", callback, hops=hops, priority=10)
 
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats
@@ -465,4 +311,3 @@ class ProfilelessSpider(SiteSpider):
                 f"no page of {self.profile.base_url} was classified as an article "
                 f"({judged['listing']} listing(s), {judged['other']} other page(s) read): "
                 f"not a news site, or its articles carry no article signals; write a profile")
-

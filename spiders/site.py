@@ -5,7 +5,7 @@
 ``sitemaps``, ``feeds``, ``listings``, ``related``, or ``all``.  Nothing site-specific
 lives here: URL patterns, pagination, selectors and politeness come from the profile.
 
-One module of about 450 lines: one spider class, whose discovery callbacks share the
+One module of about 470 lines: one spider class, whose discovery callbacks share the
 batched catalogue look-ups and the incremental rules; its profile-less subclass lives apart.
 """
 
@@ -34,6 +34,8 @@ from spiders.base import ExtractingSpider, as_bool, parse_since
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
+    from crawler.extraction.result import ExtractionResult
 
 logger = logging.getLogger(__name__)
 
@@ -295,24 +297,38 @@ class SiteSpider(ExtractingSpider):
             self.crawler.stats.inc_value("refresh/requests")
         return req
 
+    def not_modified(self, response: Response) -> bool:
+        """A conditional request answered 304: the stored article stands (counted)."""
+        if response.status == 304:
+            self.crawler.stats.inc_value("refresh/not_modified")
+            return True
+        return False
+
+    async def follow_related(self, result: ExtractionResult, hops: int
+                             ) -> AsyncIterator[scrapy.Request]:
+        """Requests for the articles an article page links to as related (``related`` mode,
+        up to ``max_depth`` hops from the listings)."""
+        if "related" not in self.modes or hops >= self.max_depth:
+            return
+        links = [link.get("url", "") for link in result.related]
+        page = await self._candidates([(url, None) for url in links])
+        for url in links:
+            req = self.consider_article(url, page, hops=hops + 1)
+            if req is not None:
+                self.crawler.stats.inc_value("discovery/from_related")
+                yield req
+
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         stats = self.crawler.stats
-        if response.status == 304:
-            stats.inc_value("refresh/not_modified")
+        if self.not_modified(response):
             return
         self.frontier.claim(self.canonical(response.url))
         result = await self.extract(response, self.profile)
         if result.page_canonical:
             self.frontier.claim(self.canonical(result.page_canonical))
         hops = response.meta.get("nc_hops", 0)
-        if "related" in self.modes and hops < self.max_depth:
-            links = [link.get("url", "") for link in result.related]
-            page = await self._candidates([(url, None) for url in links])
-            for url in links:
-                req = self.consider_article(url, page, hops=hops + 1)
-                if req is not None:
-                    stats.inc_value("discovery/from_related")
-                    yield req
+        async for req in self.follow_related(result, hops):
+            yield req
         if result.ok and self.before_since(result.published_at):
             stats.inc_value("articles/before_since")
             return

@@ -4,13 +4,19 @@
 (built once into the cache); stopped and removed at session end, also when tests fail.
 ``private_mongo_server`` (function): a factory of dedicated local servers that a test may
 ``stop()``, ``kill()`` and ``start()`` again (same port, same data); closed after the test.
+``mongo_db`` (function): a fresh database on that server, dropped after the test; ``schema_db``
+the same with the schema applied.  ``own_database(uri)``: a fresh database for a fixture of
+wider scope than a test.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pymongo
 import pytest
 
 from crawler.storage.server import (
@@ -20,6 +26,18 @@ from crawler.storage.server import (
     local_server,
     resolve_server,
 )
+
+
+@contextmanager
+def own_database(uri: str, prefix: str = "test") -> Iterator[pymongo.database.Database]:
+    """A fresh, empty database on the server at ``uri``, dropped at the end."""
+    client: pymongo.MongoClient = pymongo.MongoClient(uri, tz_aware=True)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    try:
+        yield client[name]
+    finally:
+        client.drop_database(name)
+        client.close()
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +67,19 @@ def private_mongo_server() -> Iterator[Callable[..., LocalServer]]:
     yield start
     for srv in started:
         srv.close()
+
+
+@pytest.fixture
+def mongo_db(mongo_server) -> Iterator[pymongo.database.Database]:
+    """A fresh, empty database on the session's server, dropped after the test."""
+    with own_database(mongo_server.uri) as db:
+        yield db
+
+
+@pytest.fixture
+def schema_db(mongo_db) -> pymongo.database.Database:
+    """A fresh database with every index created and every migration applied."""
+    from crawler.storage.indexes import ensure_schema
+
+    ensure_schema(mongo_db)
+    return mongo_db

@@ -8,17 +8,16 @@ SMTP server, a metrics file and a Pushgateway receiver, into a database of their
 from __future__ import annotations
 
 import tempfile
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pymongo
 import pytest
 
 from newscrawl_dev.mirror.server import MirrorServer
 from tests.crawlutil import CrawlResult, crawl_env, run_crawl
+from tests.fixtures_db import own_database
 from tests.receivers import HttpReceiver, SmtpReceiver, serve_http, serve_smtp
 
 SITE = "russianstudiesromania"
@@ -41,9 +40,8 @@ class OpsRuns:
 
 @pytest.fixture(scope="session")
 def ops_runs(mongo_server) -> Iterator[OpsRuns]:
-    client: pymongo.MongoClient = pymongo.MongoClient(mongo_server.uri, tz_aware=True)
-    db = client[f"test_ops_{uuid.uuid4().hex[:10]}"]
-    with (tempfile.TemporaryDirectory(prefix="newscrawl-ops-") as tmpdir, serve_http() as http,
+    with (own_database(mongo_server.uri, "test_ops") as db,
+          tempfile.TemporaryDirectory(prefix="newscrawl-ops-") as tmpdir, serve_http() as http,
           serve_smtp() as smtp, MirrorServer(theme="newspaper", articles=20,
                                              traps=False) as mirror):
         tmp = Path(tmpdir)
@@ -65,8 +63,4 @@ def ops_runs(mongo_server) -> Iterator[OpsRuns]:
         after_bad = [r.method for r in http.requests]
         messages = len(smtp.messages)
         good = run_crawl(db, mongo_server.uri, SITE, "--base-url", mirror.base_url, env=env)
-        try:
-            yield OpsRuns(db, env, tmp, metrics_file, http, smtp, bad, good, after_bad, messages)
-        finally:
-            client.drop_database(db.name)
-            client.close()
+        yield OpsRuns(db, env, tmp, metrics_file, http, smtp, bad, good, after_bad, messages)

@@ -14,7 +14,7 @@ from crawler.autoprofile.related_blocks import find_blocks, label_of
 from crawler.autoprofile.url_shapes import ShapeBook, shape_of, shape_regex
 from crawler.extraction.jsonld import LinkedData
 from crawler.extraction.related import LinkFilter
-from spiders.profileless import page_of
+from spiders.profileless_links import page_of
 
 
 @pytest.mark.parametrize(("url", "shape"), [

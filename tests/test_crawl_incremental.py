@@ -1,41 +1,80 @@
-"""Incremental crawls: a new revision of the site refetches only what changed, and
-``--since`` keeps only articles published from a date on."""
+"""Incremental crawls: a new revision of the site refetches only what changed and keeps the
+changed article's previous revision, and ``--since`` keeps only articles published from a
+date on."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
+
+import pytest
 
 from crawler.cli import EXIT_OK
 from crawler.urls import canonicalize
-from tests.crawlutil import hits_since, manifest_articles, originals, run_crawl
+from newscrawl_dev.mirror.server import MirrorServer
+from tests.crawlutil import CrawlResult, hits_since, manifest_articles, originals, run_crawl
 from tests.factories import SITE
+from tests.fixtures_db import own_database
+
+
+@dataclass
+class Revised:
+    """A crawl of a private 20-article mirror, then a crawl of its revision 2 into the same
+    database, with the mirror's hits of the second.  Tests only read it."""
+
+    mirror: MirrorServer
+    db: Any
+    first: CrawlResult
+    first_stored: set[str]
+    first_manifest: dict[str, Any]
+    second: CrawlResult
+    second_hits: Counter
+
+
+@pytest.fixture(scope="module")
+def revised(mongo_server) -> Iterator[Revised]:
+    with (own_database(mongo_server.uri) as db,
+          MirrorServer(articles=20, traps=False) as mirror):
+        first = run_crawl(db, mongo_server.uri, SITE, "--base-url", mirror.base_url)
+        first_stored, first_manifest = originals(db, SITE), mirror.manifest
+        mirror.set_revision(2)
+        before = Counter(mirror.hits)
+        second = run_crawl(db, mongo_server.uri, SITE, "--base-url", mirror.base_url)
+        yield Revised(mirror, db, first, first_stored, first_manifest, second,
+                      hits_since(before, Counter(mirror.hits)))
 
 
 def test_new_revision_refetches_the_changed_article_and_finds_the_new_one(
-        make_mirror, mongo_db, mongo_server) -> None:
-    mirror = make_mirror(articles=20, traps=False)
-    first = run_crawl(mongo_db, mongo_server.uri, SITE, "--base-url", mirror.base_url)
+        revised: Revised) -> None:
+    first, second = revised.first, revised.second
     assert first.code == EXIT_OK, first.stderr[-3000:]
-    assert originals(mongo_db, SITE) == manifest_articles(mirror.manifest)
+    assert revised.first_stored == manifest_articles(revised.first_manifest)
 
-    mirror.set_revision(2)
-    manifest = mirror.manifest
+    manifest = revised.mirror.manifest
     changed = urlsplit(manifest["changed_in_revision_2"]).path
     added = manifest["added_in_revision_2"]
-    before = Counter(mirror.hits)
-    second = run_crawl(mongo_db, mongo_server.uri, SITE, "--base-url", mirror.base_url)
     assert second.code == EXIT_OK, second.stderr[-3000:]
-    hits = hits_since(before, Counter(mirror.hits))
     article_paths = {urlsplit(a["url"]).path for a in manifest["articles"]}
-    fetched = {p for p in hits if p in article_paths}
+    fetched = {p for p in revised.second_hits if p in article_paths}
     expected_fetch = {changed} | ({urlsplit(added).path} if added else set())
     assert fetched == expected_fetch
     assert second.stat("refresh/lastmod_newer") >= 1
     assert second.stat("articles/updated") == 1
     assert second.stat("articles/new") == (1 if added else 0)
-    assert originals(mongo_db, SITE) == manifest_articles(manifest)
+    assert originals(revised.db, SITE) == manifest_articles(manifest)
+
+
+def test_the_changed_article_keeps_its_previous_revision(revised: Revised) -> None:
+    manifest, articles = revised.mirror.manifest, revised.db.articles
+    assert articles.count_documents({}) == manifest["expected_article_count"]
+    stored = articles.find_one({"canonical_url": canonicalize(manifest["changed_in_revision_2"])})
+    revisions = list(revised.db.revisions.find({"article_id": stored["_id"]}))
+    assert len(revisions) == 1
+    assert revisions[0]["content_hash"] != stored["content_hash"]
 
 
 def test_since_keeps_only_articles_published_from_that_date(

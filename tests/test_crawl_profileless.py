@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import pymongo
 import pytest
 
 from crawler.cli import EXIT_OK
 from newscrawl_dev.evaluation.crawl import score_crawl
 from newscrawl_dev.mirror.server import MirrorServer
 from tests.crawlutil import REPO, CrawlResult, crawl_env, hits_since, run_crawl
+from tests.fixtures_db import own_database
 
 THEMES = ("newspaper", "generic", "drupal")
 
@@ -34,15 +33,9 @@ class Crawled:
 
 @pytest.fixture(scope="module", params=THEMES)
 def crawled(request: pytest.FixtureRequest, mongo_server: Any) -> Iterator[Crawled]:
-    client: pymongo.MongoClient = pymongo.MongoClient(mongo_server.uri, tz_aware=True)
-    db = client[f"test_{uuid.uuid4().hex[:12]}"]
-    with MirrorServer(theme=request.param) as server:
+    with own_database(mongo_server.uri) as db, MirrorServer(theme=request.param) as server:
         result = run_crawl(db, mongo_server.uri, server.base_url + "/")
-        try:
-            yield Crawled(server, db, result)
-        finally:
-            client.drop_database(db.name)
-            client.close()
+        yield Crawled(server, db, result)
 
 
 def test_profileless_crawl_meets_the_targets(crawled: Crawled) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 from pathlib import Path
@@ -16,8 +18,8 @@ import psutil
 import pymongo
 import pytest
 
-from crawler import loopback
 from crawler.loopback import free_port
+from crawler.loopback import process as loopback_process
 from crawler.storage import ferretdb, server
 from crawler.storage.ferretdb import build_ferretdb, ferretdb_binary
 from crawler.storage.server import FerretDBBuildError, ServerUnavailable, resolve_server
@@ -140,7 +142,7 @@ def test_port_taken_meanwhile_is_retried_on_another(monkeypatch, tmp_path: Path)
         busy.listen()
         taken = busy.getsockname()[1]
         ports = iter([taken, free_port()])
-        monkeypatch.setattr(loopback, "free_port", lambda: next(ports))
+        monkeypatch.setattr(loopback_process, "free_port", lambda: next(ports))
         with server.local_server(kinds=("ferretdb",), cache=cache) as srv:
             assert srv.port != taken and srv.ping()
             assert "address already in use" in srv.log_path.read_text()
@@ -296,12 +298,12 @@ def test_broken_mongod_falls_back_to_ferretdb(monkeypatch, tmp_path: Path, caplo
     cache = server.cache_dir()
     ferretdb_binary(cache)
     monkeypatch.setenv("NEWSCRAWL_CACHE_DIR", str(tmp_path / "cache"))
-    before = set(Path(loopback.tempfile.gettempdir()).glob("newscrawl-mongod-*"))
+    before = set(Path(tempfile.gettempdir()).glob("newscrawl-mongod-*"))
     with resolve_server(cache=cache) as srv:
         assert srv.kind == "ferretdb" and srv.ping()
     assert "mongod did not start" in caplog.text and "exited with code 3" in caplog.text
     # The failed server's temp dir is gone; its log is kept in the cache and named.
-    assert set(Path(loopback.tempfile.gettempdir()).glob("newscrawl-mongod-*")) <= before
+    assert set(Path(tempfile.gettempdir()).glob("newscrawl-mongod-*")) <= before
     kept = tmp_path / "cache" / "logs" / "mongod-failed-start.log"
     assert str(kept) in caplog.text and "mongod: cannot start" in kept.read_text()
 
@@ -338,7 +340,7 @@ def test_server_dies_with_its_owner(tmp_path: Path) -> None:
         proc.wait(30)
         assert wait_gone(int(pid_text))
     finally:
-        loopback.shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def test_db_is_a_cli_subcommand() -> None:

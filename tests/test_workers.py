@@ -9,7 +9,7 @@ from typing import Any
 
 from crawler.extraction import ExtractionResult
 from crawler.profiles import load_profile
-from crawler.workers import ExtractionPool, worker_count
+from crawler.workers.pool import ExtractionPool, worker_count
 from tests.factories import project_crawler
 from tests.factories import stats as stats_collector
 from tests.worker_faults import CRASH, EXTRACT_WITH_FAULTS, HANG

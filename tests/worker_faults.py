@@ -9,7 +9,7 @@ import time
 
 from crawler.extraction.options import ExtractOptions
 from crawler.extraction.result import ExtractionResult
-from crawler.workers import extract_page as real_extract_page
+from crawler.workers.process import extract_page as real_extract_page
 
 EXTRACT_WITH_FAULTS = "tests.worker_faults.extract_page"
 HANG = b"<!--newscrawl-test-fault:hang-->"

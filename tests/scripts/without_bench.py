@@ -8,7 +8,7 @@ sys.modules["newscrawl_dev"] = None  # type: ignore[assignment]
 
 import crawler.cli  # noqa: E402
 import crawler.runner  # noqa: E402
-import crawler.workers  # noqa: E402
+import crawler.workers.pool  # noqa: E402
 import pipelines.store  # noqa: E402, F401
 import spiders.site  # noqa: E402, F401
 

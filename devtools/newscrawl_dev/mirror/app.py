@@ -14,12 +14,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from newscrawl_dev.mirror import faults as mirror_faults
 from newscrawl_dev.mirror import traps
-from newscrawl_dev.mirror.content import Post, build_site
-from newscrawl_dev.mirror.drupal import DrupalSite, DrupalSitemaps
+from newscrawl_dev.mirror.content import build_site
+from newscrawl_dev.mirror.drupal.site import DrupalSite, DrupalSitemaps
 from newscrawl_dev.mirror.feeds import CoreSitemaps, YoastSitemaps, robots, rss
 from newscrawl_dev.mirror.generic import GenericSite
 from newscrawl_dev.mirror.legacy import LegacySite, NoSitemaps
-from newscrawl_dev.mirror.newspaper import NewspaperSite
+from newscrawl_dev.mirror.model import Post
+from newscrawl_dev.mirror.newspaper.site import NewspaperSite
 from newscrawl_dev.mirror.theme import Site, http_date
 
 HTML = "text/html; charset=UTF-8"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from newscrawl_dev.mirror.content import Post
+from newscrawl_dev.mirror.model import Post
 
 # Per-article faults: (which articles: every Nth, how many first requests fail).
 ARTICLE_FAULTS: dict[str, tuple[int, int]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
-from newscrawl_dev.mirror.content import Post
+from newscrawl_dev.mirror.model import Post
 from newscrawl_dev.mirror.theme import Site, rfc822, utc
 
 NEWS_SITEMAP_SIZE = 10

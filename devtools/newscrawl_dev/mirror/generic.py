@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 
-from newscrawl_dev.mirror.content import Post, image_caption
+from newscrawl_dev.mirror.bodies import image_caption
+from newscrawl_dev.mirror.model import Post
 from newscrawl_dev.mirror.theme import Block, Listing, Site, attr, esc, jsonld, utc, wp_date
 
 

@@ -22,7 +22,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
-from newscrawl_dev.mirror.content import Body, BodyBlock, Post, image_caption
+from newscrawl_dev.mirror.bodies import image_caption
+from newscrawl_dev.mirror.model import Body, BodyBlock, Post
 from newscrawl_dev.mirror.theme import Block, Listing, Site, attr, esc
 
 CONTROLLER = "/news/index"

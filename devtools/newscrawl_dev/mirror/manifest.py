@@ -20,7 +20,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from newscrawl_dev.mirror import traps
-from newscrawl_dev.mirror.content import Post, image_caption
+from newscrawl_dev.mirror.bodies import image_caption
+from newscrawl_dev.mirror.model import Post
 from newscrawl_dev.mirror.theme import http_date, utc
 
 if TYPE_CHECKING:

@@ -16,17 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from newscrawl_dev.mirror.content import (
-    Author,
-    Body,
-    Category,
-    Post,
-    SiteContent,
-    Tag,
-    excerpt,
-    lead_text,
-    post_body,
-)
+from newscrawl_dev.mirror.bodies import lead_text, post_body
+from newscrawl_dev.mirror.content import SiteContent
+from newscrawl_dev.mirror.model import Author, Body, Category, Post, Tag
+from newscrawl_dev.mirror.words import excerpt
 
 PER_PAGE = 10
 

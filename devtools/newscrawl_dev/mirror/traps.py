@@ -11,8 +11,9 @@ import random
 import zlib
 from dataclasses import dataclass, replace
 
-from newscrawl_dev.mirror.content import Post
+from newscrawl_dev.mirror.model import Post
 from newscrawl_dev.mirror.theme import Site, esc
+from newscrawl_dev.mirror.words import paragraph
 
 REDIRECT_CHAIN = ("/go/old-link/", "/go/old-link-2/")  # 301 -> 302 -> an article
 DEAD = "/2021/05/05/removed-article/"
@@ -159,8 +160,6 @@ def huge_page(site_name: str) -> bytes:
             f"Complete archive - {esc(site_name)}</title>\n</head>\n<body>\n<h1>Complete archive"
             "</h1>\n").encode()
     rng = random.Random("huge")
-    from newscrawl_dev.mirror.content import paragraph
-
     paras = [f"<p>{paragraph(rng)}</p>\n".encode() for _ in range(50)]
     out = bytearray(head)
     i = 0

@@ -1,48 +1,27 @@
-"""Run a server binary on a free loopback port with its files in a temp dir, stop it after.
+"""A server binary run on a free loopback port, in its own process group, files in a temp dir.
 
-The piece every local server shares (the database's, ``crawler.storage.server``; any other
-a crawl or its tests need): subclass :class:`LoopbackServer` with ``kind``, the
-:meth:`~LoopbackServer.command` line for a port and a data dir, and
-:meth:`~LoopbackServer.answers` (is it ready?).  Then::
-
-    with MyServer("/usr/bin/my-server") as srv:   # free port, temp dir, waits until ready
-        use(srv.address)                           # "127.0.0.1:PORT"
-
-A server started here is always stopped again: by the context manager, at interpreter exit
-(``atexit``), on SIGTERM/SIGINT, and (Linux) when the starting process dies.  It runs in its
-own process group, which is what gets signalled.  ``stop()`` keeps the data dir so that
-``start()`` brings the same server back on the same port; ``close()`` also removes the dir.
-``detach()`` leaves it running; its :class:`ServerState`, written to a *state file*
-(:func:`write_state`), lets another process find it (:func:`recorded_server`) and stop it.
-
-One module of about 450 lines: the process, its clean-up hooks and its state file are the
-one piece every local server reuses, and none of them is used without the others.
+:class:`LoopbackServer` starts the binary (retrying on another port when one was taken
+meanwhile), waits until it answers, and stops, kills, closes or detaches it.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import ctypes
-import fcntl
-import json
 import logging
 import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from types import FrameType
-from typing import Any, Self
+from typing import Self
 
 import psutil
+
+from crawler.loopback import cleanup
+from crawler.loopback.state import ServerState
 
 logger = logging.getLogger(__name__)
 
@@ -72,83 +51,6 @@ def tail(path: Path | None, lines: int = 15) -> str:
         fh.seek(max(0, path.stat().st_size - 16384))
         text = fh.read().decode("utf-8", "replace")
     return "\n".join(text.strip().splitlines()[-lines:])
-
-
-_ACTIVE: set[LoopbackServer] = set()
-_ACTIVE_LOCK = threading.RLock()
-_PREVIOUS_HANDLERS: dict[int, Any] = {}
-_ATEXIT_INSTALLED = False
-_SIGNALS_INSTALLED = False
-
-
-def _close_all() -> None:
-    with _ACTIVE_LOCK:
-        servers = list(_ACTIVE)
-    for srv in servers:
-        with contextlib.suppress(Exception):
-            srv.close()
-
-
-def _on_signal(signum: int, frame: FrameType | None) -> None:
-    _close_all()
-    previous = _PREVIOUS_HANDLERS.get(signum, signal.SIG_DFL)
-    if callable(previous):
-        previous(signum, frame)
-    elif previous != signal.SIG_IGN:
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-
-
-def _install_hooks() -> None:
-    """atexit always; SIGTERM/SIGINT handlers (chaining to the previous ones) once this
-    runs in the main thread (only that thread may set signal handlers)."""
-    global _ATEXIT_INSTALLED, _SIGNALS_INSTALLED
-    if not _ATEXIT_INSTALLED:
-        _ATEXIT_INSTALLED = True
-        atexit.register(_close_all)
-    if _SIGNALS_INSTALLED or threading.current_thread() is not threading.main_thread():
-        return
-    _SIGNALS_INSTALLED = True
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        previous = signal.getsignal(signum)
-        if previous is None:  # set from C code: leave it alone
-            continue
-        _PREVIOUS_HANDLERS[signum] = previous
-        signal.signal(signum, _on_signal)
-
-
-def _parent_death_signal() -> Callable[[], None] | None:
-    """A ``preexec_fn`` making the child get SIGTERM when this process dies (Linux only).
-
-    The kernel sends it when the *thread* that started the child ends, so it is used only
-    for servers started from the main thread; atexit covers the others.
-    """
-    if not sys.platform.startswith("linux"):
-        return None
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        prctl = libc.prctl
-    except (OSError, AttributeError):
-        return None
-    parent = os.getpid()
-    pr_set_pdeathsig = 1
-
-    def preexec() -> None:
-        prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before prctl took effect
-            os._exit(1)
-
-    return preexec
-
-
-def signal_group(pid: int, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signum)
-
-
-# --- the server process ----------------------------------------------------------------
 
 
 class LoopbackServer:
@@ -229,9 +131,7 @@ class LoopbackServer:
                 raise
             raise type(exc)(self._discard_failed_start(str(exc))) from None
         if not self.detached:
-            with _ACTIVE_LOCK:
-                _ACTIVE.add(self)
-            _install_hooks()
+            cleanup.track(self)
         logger.info("started %s on %s (pid %s, log %s)", self.kind, self.address, self.pid,
                     self.log_path)
         return self
@@ -280,7 +180,7 @@ class LoopbackServer:
     def _launch(self, port: int) -> None:
         assert self.data_dir is not None and self.log_path is not None
         argv = self.command(port, self.data_dir / "data")
-        preexec = None if self.detached else _parent_death_signal()
+        preexec = None if self.detached else cleanup.parent_death_signal()
         with self.log_path.open("ab") as log:
             log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(argv)}\n".encode())
             log.flush()
@@ -337,12 +237,12 @@ class LoopbackServer:
         proc, self._proc = self._proc, None
         if proc is None or proc.poll() is not None:
             return
-        signal_group(proc.pid, signum)
+        cleanup.signal_group(proc.pid, signum)
         try:
             proc.wait(self.stop_timeout)
         except subprocess.TimeoutExpired:
             logger.warning("%s (pid %d) ignored SIGTERM; killing it", self.kind, proc.pid)
-            signal_group(proc.pid, signal.SIGKILL)
+            cleanup.signal_group(proc.pid, signal.SIGKILL)
             proc.wait()
 
     def stop(self) -> None:
@@ -357,8 +257,7 @@ class LoopbackServer:
         """Stop and remove everything left behind.  A graceful stop waits for clients to go
         (FerretDB: 3 s); a temp dir's data is thrown away, so its server is killed."""
         self._terminate(signal.SIGKILL if self._owns_data_dir else signal.SIGTERM)
-        with _ACTIVE_LOCK:
-            _ACTIVE.discard(self)
+        cleanup.untrack(self)
         if self._owns_data_dir and self.data_dir is not None:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
@@ -366,8 +265,7 @@ class LoopbackServer:
         """Leave the running server alone at exit; return what is needed to find it again."""
         if not self.running or self.port is None or self.data_dir is None:
             raise RuntimeError("only a running server can be detached")
-        with _ACTIVE_LOCK:
-            _ACTIVE.discard(self)
+        cleanup.untrack(self)
         self._owns_data_dir = False
         assert self._proc is not None
         return ServerState(
@@ -387,77 +285,3 @@ class LoopbackServer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-# --- the state file ---------------------------------------------------------------------
-
-
-@dataclass
-class ServerState:
-    """A detached server: enough to find it, reach it and stop it from another process
-    (written to a state file by :func:`write_state`)."""
-
-    pid: int
-    port: int
-    kind: str
-    uri: str
-    data_dir: str
-    log_path: str
-    binary: str
-    started_at: float
-
-    def alive(self) -> bool:
-        """The recorded process still runs (and is ours, not a reused pid)."""
-        try:
-            proc = psutil.Process(self.pid)
-            return proc.status() != psutil.STATUS_ZOMBIE and any(
-                self.data_dir in part for part in proc.cmdline()
-            )
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            return False
-
-    def stop(self, timeout: float | None = None) -> None:
-        """SIGTERM the server's process group, SIGKILL after ``timeout``; remove its dir."""
-        timeout = float(timeout or 10)
-        if self.alive():
-            proc = psutil.Process(self.pid)
-            signal_group(self.pid, signal.SIGTERM)
-            _, alive = psutil.wait_procs([proc], timeout=timeout)
-            if alive:
-                signal_group(self.pid, signal.SIGKILL)
-                psutil.wait_procs(alive, timeout=timeout)
-        shutil.rmtree(self.data_dir, ignore_errors=True)
-
-
-def write_state(state: ServerState, path: Path) -> Path:
-    """Record ``state`` in the JSON file ``path`` (atomically)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps(asdict(state), indent=2) + "\n")
-    os.replace(tmp, path)
-    return path
-
-
-def read_state(path: Path) -> ServerState | None:
-    try:
-        return ServerState(**json.loads(path.read_text()))
-    except FileNotFoundError:
-        return None
-    except (ValueError, TypeError) as exc:
-        logger.warning("ignoring unreadable server state %s: %s", path, exc)
-        return None
-
-
-def recorded_server(path: Path) -> ServerState | None:
-    """The server recorded in ``path`` if it still runs, else None."""
-    state = read_state(path)
-    return state if state is not None and state.alive() else None
-
-
-@contextlib.contextmanager
-def state_lock(path: Path) -> Iterator[None]:
-    """Serialise starting and stopping the server recorded in ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.with_name(f".{path.name}.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield

@@ -1,0 +1,1 @@
+"""The third mirror site: a Drupal 10 news site in the core Olivero theme (:mod:`.site`)."""
