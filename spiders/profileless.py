@@ -32,6 +32,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.autoprofile.address import FEED_PATHS, SITEMAP_PATHS, profile_from_address
@@ -79,6 +80,7 @@ class ProfilelessSpider(ProfilelessListings, ProfilelessLayout, SiteSpider):
         spider.layout_samples = []
         spider.layout_state = "sampling" if spider.layout_pages > 0 else "off"
         spider.extract_profile = None
+        crawler.signals.connect(spider.wait_for_layout, signal=signals.spider_idle)
         return spider
 
     async def prepare(self) -> list[scrapy.Request]:
@@ -299,6 +301,7 @@ class ProfilelessSpider(ProfilelessListings, ProfilelessLayout, SiteSpider):
             self.kept.append((response.url, kind, rule, response.body))
 
     def closed(self, reason: str) -> None:
+        super().closed(reason)
         stats = self.crawler.stats
         if self.crawler.stats.get_value("profileless/diagnosis"):
             return

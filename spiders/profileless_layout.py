@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from scrapy.exceptions import DontCloseSpider
 from twisted.internet import threads
 
 from crawler.autoprofile.layout import Layout, learn_layout
@@ -46,6 +47,12 @@ class ProfilelessLayout:
         samples, self.layout_samples = self.layout_samples, []
         d = threads.deferToThread(learn_layout, samples, self.profile)
         d.addCallbacks(self.layout_learned, self.layout_failed)
+
+    def wait_for_layout(self) -> None:
+        """``spider_idle``: a crawl that runs dry while its layout is being learned waits for
+        the verdict, so that the run record states it (Scrapy re-checks idleness shortly)."""
+        if self.layout_state == "learning":
+            raise DontCloseSpider
 
     def layout_learned(self, layout: Layout) -> None:
         stats = self.crawler.stats

@@ -32,10 +32,15 @@ class Crawled:
 
 
 @pytest.fixture(scope="module", params=THEMES)
-def crawled(request: pytest.FixtureRequest, mongo_server: Any) -> Iterator[Crawled]:
+def crawled(request: pytest.FixtureRequest, mongo_server: Any,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+    jobs = tmp_path_factory.mktemp("jobs")
     with own_database(mongo_server.uri) as db, MirrorServer(theme=request.param) as server:
-        result = run_crawl(db, mongo_server.uri, server.base_url + "/")
-        yield Crawled(server, db, result)
+        result = run_crawl(db, mongo_server.uri, server.base_url + "/", "--job", "nightly",
+                           env=crawl_env(mongo_server.uri, db.name, jobs_dir=jobs))
+        crawled = Crawled(server, db, result)
+        crawled.jobs = jobs  # type: ignore[attr-defined]
+        yield crawled
 
 
 def test_profileless_crawl_meets_the_targets(crawled: Crawled) -> None:
@@ -50,6 +55,12 @@ def test_profileless_crawl_meets_the_targets(crawled: Crawled) -> None:
     assert s["related_p"] >= 0.95, s
     assert s["related_r"] >= 0.90, s
     assert s["related_label"] >= 0.90, s
+
+
+def test_a_finished_profileless_job_clears_its_journal(crawled: Crawled) -> None:
+    assert crawled.result.code == EXIT_OK, crawled.result.stderr[-3000:]
+    assert (crawled.jobs / "nightly").is_dir()  # type: ignore[attr-defined]
+    assert not (crawled.jobs / "nightly" / "journal.jsonl").exists()  # type: ignore[attr-defined]
 
 
 def test_the_run_is_recorded_as_profileless_with_its_rules(crawled: Crawled) -> None:
