@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 import psutil
 
-from newscrawl_dev.bench import PROFILE, UNTHROTTLED, ProcessSampler, _cli, column_table
+from newscrawl_dev.bench import PROFILE, UNTHROTTLED, _cli, column_table
+from newscrawl_dev.sampler import ProcessSampler
 
 SEED_BATCH = 1000
 FILLER = ("The archive holds this synthetic article body so that its documents weigh what "
