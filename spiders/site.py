@@ -5,8 +5,8 @@
 ``sitemaps``, ``feeds``, ``listings``, ``related``, or ``all``.  Nothing site-specific
 lives here: URL patterns, pagination, selectors and politeness come from the profile.
 
-One module of about 470 lines: one spider class, whose discovery callbacks share the
-batched catalogue look-ups and the incremental rules; its profile-less subclass lives apart.
+Its discovery callbacks (sitemaps, feeds, listings) are :mod:`spiders.site_discovery`;
+the profile-less subclass is :mod:`spiders.profileless`.
 """
 
 from __future__ import annotations
@@ -19,17 +19,14 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import scrapy
-from parsel import Selector
 
 from crawler.discovery.dates import parse_date
-from crawler.discovery.feeds import parse_feed
-from crawler.discovery.listings import listing_root, page_links, page_number
-from crawler.discovery.sitemaps import SitemapRejected, parse_sitemap, sitemaps_from_robots
 from crawler.profiles import POLITENESS_KEYS, SiteProfile, load_profile
 from crawler.storage.catalogue import Catalogue, StoredArticle
 from crawler.urlidentity import refetch_url
 from crawler.urls import in_domains
 from spiders.base import ExtractingSpider, as_bool, parse_since
+from spiders.site_discovery import SiteDiscovery
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -42,8 +39,6 @@ logger = logging.getLogger(__name__)
 MODES = ("sitemaps", "feeds", "listings", "related")
 # Sitemap lastmod must be this much newer than the stored copy to trigger a refetch.
 LASTMOD_SLACK = timedelta(seconds=1)
-# Sitemaps with more entries are logged (the protocol allows 50,000 per file).
-LARGE_SITEMAP = 10_000
 
 
 def parse_modes(value: str) -> tuple[str, ...]:
@@ -65,7 +60,7 @@ class PageArticles:
     known: dict[str, StoredArticle]
 
 
-class SiteSpider(ExtractingSpider):
+class SiteSpider(SiteDiscovery, ExtractingSpider):
     name = "site"
 
     def __init__(self, site: str = "", base_url: str = "", discover: str = "",
@@ -335,144 +330,3 @@ class SiteSpider(ExtractingSpider):
         item = self.take(self.build_item(response, result, self.site_name))
         if item is not None:
             yield item
-
-    # --- sitemaps and feeds ------------------------------------------------------------
-    async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request]:
-        stats = self.crawler.stats
-        stats.inc_value("pages/sitemap")
-        if response.url.rstrip("/").endswith("/robots.txt"):
-            for url in sitemaps_from_robots(response.body, response.url):
-                req = self.make_request(url, "sitemap", self.parse_sitemap, priority=20)
-                if req is not None:
-                    yield req
-            return
-        try:
-            entries = list(parse_sitemap(response.body))
-        except (SitemapRejected, OSError, EOFError) as exc:  # OSError/EOFError: bad gzip
-            stats.inc_value("sitemaps/rejected")
-            logger.warning("sitemap %s rejected: %s", response.url, exc)
-            return
-        if len(entries) > LARGE_SITEMAP:
-            stats.inc_value("sitemaps/large")
-            logger.info("large sitemap %s: %d entries", response.url, len(entries))
-        page = await self._candidates([(response.urljoin(e.loc), e.lastmod)
-                                        for e in entries if not e.is_sitemap])
-        for entry in entries:
-            loc = response.urljoin(entry.loc)
-            if entry.is_sitemap:
-                if in_domains(loc, self.profile.allowed_domains):
-                    req = self.make_request(loc, "sitemap", self.parse_sitemap, priority=20)
-                    if req is not None:
-                        yield req
-                continue
-            req = self.consider_article(loc, page, hops=1,
-                                        published=entry.news_publication_date,
-                                        lastmod=entry.lastmod)
-            if req is not None:
-                stats.inc_value("discovery/from_sitemaps")
-                yield req
-
-    async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request]:
-        stats = self.crawler.stats
-        stats.inc_value("pages/feed")
-        feed = parse_feed(response.body)
-        if not feed.is_feed:
-            stats.inc_value("feeds/not_a_feed")
-            return
-        found = await self._candidates([(response.urljoin(e.url), e.updated)
-                                        for e in feed.entries])
-        for entry in feed.entries:
-            req = self.consider_article(response.urljoin(entry.url), found, hops=1,
-                                        published=entry.published,
-                                        lastmod=entry.updated)
-            if req is not None:
-                stats.inc_value("discovery/from_feeds")
-                yield req
-        page = response.meta.get("nc_page", 1)
-        if feed.next_url and feed.entries and page < self.profile.pagination.max_pages:
-            req = self.make_request(response.urljoin(feed.next_url), "feed", self.parse_feed,
-                                    priority=20, meta={"nc_page": page + 1})
-            if req is not None:
-                yield req
-
-    # --- listings ----------------------------------------------------------------------
-    async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
-        stats = self.crawler.stats
-        if not hasattr(response, "text"):
-            return
-        stats.inc_value("pages/listing")
-        p = self.profile
-        pattern = p.pagination.pattern
-        hops = response.meta.get("nc_hops", 0)
-        page = response.meta.get("nc_page") or page_number(response.url, pattern) or 1
-        root = listing_root(response.url, pattern)
-        sel = Selector(text=response.text)
-        links = page_links(sel, response.url, p.is_article_url)
-        articles = [link for link in links
-                    if in_domains(link.url, p.allowed_domains) and p.is_article_url(link.url)]
-        found = await self._candidates([(link.url, None) for link in articles])
-        for link in articles:
-            req = self.consider_article(link.url, found, hops=hops + 1, published=link.date)
-            if req is not None:
-                stats.inc_value("discovery/from_listings")
-                yield req
-        # The listing's own entries: links that were not on the previous page, so that
-        # site-wide links (footer, "latest" widgets) do not decide when to stop.
-        current = {self.canonical(link.url): link for link in articles}
-        previous = set(response.meta.get("nc_prev_articles") or ())
-        own = [link for c, link in current.items() if c not in previous]
-        all_known = bool(own) and all(found.articles[link.url] in found.known for link in own)
-        dated_old = bool(own) and all(self.before_since(link.date) for link in own)
-        streak = response.meta.get("nc_known_streak", 0) + 1 if all_known else 0
-        stop = None
-        if not own:
-            stop = "listings/stopped_empty"
-        elif self.known_pages_stop and streak >= self.known_pages_stop:
-            stop = "listings/stopped_known"
-        elif dated_old:
-            stop = "listings/stopped_since"
-        elif page >= p.pagination.max_pages:
-            stop = "listings/stopped_max_pages"
-        if stop:
-            stats.inc_value(stop)
-        else:
-            nxt = self._next_page(sel, response.url, links, root, page)
-            if nxt:
-                req = self.make_request(nxt, "listing", self.parse_listing, hops=hops,
-                                        priority=10, meta={"nc_page": page + 1,
-                                                           "nc_known_streak": streak,
-                                                           "nc_prev_articles": sorted(current)})
-                if req is not None:
-                    yield req
-        if hops + 1 > self.max_depth:
-            return
-        for link in links:
-            url = link.url
-            if (not in_domains(url, p.allowed_domains) or not p.is_listing_url(url)
-                    or p.is_article_url(url) or (page_number(url, pattern) or 1) != 1
-                    or listing_root(url, pattern) == root):
-                continue
-            req = self.make_request(url, "listing", self.parse_listing, hops=hops + 1,
-                                    priority=10, meta={"nc_page": 1})
-            if req is not None:
-                yield req
-
-    def _next_page(self, sel: Selector, url: str, links: list[Any], root: str,
-                   page: int) -> str | None:
-        pattern = self.profile.pagination.pattern
-        candidates = [response_join(url, h) for h in
-                      sel.css('link[rel="next"]::attr(href), a[rel~="next"]::attr(href)').getall()]
-        candidates += [link.url for link in links]
-        for cand in candidates:
-            if (in_domains(cand, self.profile.allowed_domains)
-                    and listing_root(cand, pattern) == root
-                    and page_number(cand, pattern) == page + 1
-                    and not self.profile.is_excluded(cand)):
-                return cand
-        return None
-
-
-def response_join(base: str, href: str) -> str:
-    from urllib.parse import urljoin
-
-    return urljoin(base, href.strip())

@@ -33,6 +33,15 @@ def test_nothing_stored_is_an_alert() -> None:
     assert outcome({"monitor/status": "alert"}, "finished") == ("alert", EXIT_ALERT)
 
 
+def test_a_distributed_worker_left_without_work_is_not_an_alert() -> None:
+    # Its run's other workers stored 61 articles (seen on the shared dedup stream) ...
+    idle = {"downloader/request_count": 0, "dedup/shared_indexed": 61}
+    assert evaluate(idle, T) == []
+    # ... but a worker that fetched pages and stored none still alerts.
+    failing = {**idle, "extract/failed": 3, "downloader/request_count": 3}
+    assert evaluate(failing, T)[0].startswith("stored nothing")
+
+
 def test_failure_and_error_rates_over_thresholds_alert() -> None:
     stats = {"articles/new": 10, "extract/ok": 10, "extract/failed": 10,
              "downloader/request_count": 40, "errors/total": 20}

@@ -59,7 +59,11 @@ def evaluate(stats: Mapping[str, Any], thresholds: Thresholds) -> list[str]:
     stored = stored_count(stats)
     fetched = _n(stats, "extract/ok") + _n(stats, "extract/failed")
     known_skipped = _n(stats, "discovery/known_skipped") + _n(stats, "frontier/stored")
-    if stored == 0 and _n(stats, "storage/unstored") == 0 and (fetched > 0 or known_skipped == 0):
+    # A distributed worker that fetched nothing while the run's other workers stored
+    # articles (read from the run's shared dedup stream) was idle, not failing.
+    idle_worker = fetched == 0 and _n(stats, "dedup/shared_indexed") > 0
+    if (stored == 0 and _n(stats, "storage/unstored") == 0 and not idle_worker
+            and (fetched > 0 or known_skipped == 0)):
         alerts.append(
             f"stored nothing: {fetched} article page(s) fetched, "
             f"{_n(stats, 'extract/failed')} extraction failure(s), "
