@@ -1,7 +1,6 @@
 """Build the settings of a crawl, run it in this process, and turn it into an exit code.
 
-One module just over 400 lines: building the settings, running the crawl and mapping its
-outcome to an exit code share the same options and must agree on every failure path.
+The summary printed at the end of a run is :func:`crawler.ops.summary.print_summary`.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from crawler.cli import EXIT_ALERT, EXIT_FAILURE, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
-from crawler.ops.summary import RunSummary
+from crawler.ops.summary import RunSummary, print_summary
 from crawler.runplan import (
     UsageError,
     base_url_of,
@@ -376,32 +375,3 @@ def _lock_job(jobdir: str) -> TextIO | None:
     handle.write(f"{os.getpid()}\n")
     handle.flush()
     return handle
-
-
-def print_summary(out: TextIO, run_id: str, stats: dict[str, Any], status: str) -> None:
-    def n(key: str) -> int:
-        v = stats.get(key, 0)
-        return int(v) if isinstance(v, int | float) else 0
-
-    started, finished = stats.get("start_time"), stats.get("finish_time")
-    elapsed = (finished - started).total_seconds() if started and finished else 0.0
-    extracted = n("extract/ok") + n("extract/failed")
-    ms = stats.get("extract/ms_total", 0) / max(n("extract/pages_timed"), 1)
-    lines = [
-        f"run {run_id}: {status} ({stats.get('finish_reason')}) in {elapsed:.1f}s",
-        f"  requests {n('downloader/request_count')}, pages {n('response_received_count')}, "
-        f"errors {n('errors/total')}, retries {n('retry/count')}",
-        f"  articles new {n('articles/new')}, updated {n('articles/updated')}, "
-        f"unchanged {n('articles/unchanged')}, duplicate {n('articles/duplicate')}, "
-        f"not modified {n('refresh/not_modified')}, already stored (not fetched) "
-        f"{n('discovery/known_urls')}, dropped {n('item_dropped_count')}",
-        f"  links new {n('links/new')}; extracted {extracted} page(s), "
-        f"{n('extract/failed')} failed, {ms:.0f} ms/page",
-    ]
-    if n("storage/unstored"):
-        lines.append(f"  UNSTORED: {n('storage/unstored')} article(s)")
-    for alert in stats.get("monitor/alerts") or []:
-        lines.append(f"  ALERT: {alert}")
-    if stats.get("profileless/diagnosis"):
-        lines.append(f"  PROFILE-LESS: {stats['profileless/diagnosis']}")
-    print("\n".join(lines), file=out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 import lxml.html
 from lxml import etree
@@ -118,13 +119,8 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
                             meta.get("description"), opts.min_words, opts.include_captions)
 
     container = _profile_container(tree, profile)
-    if container is not None:
-        assert profile is not None
-        body = profile_body(tree, url, container, profile.body_exclude, opts.include_captions)
-        body, provenance["body_container"] = prove_container(tree, container, body, generic,
-                                                             opts.min_words)
-    else:
-        body = generic()
+    body = _chosen_body(tree, url, container, profile.body_exclude if profile else (), opts,
+                        generic, provenance)
     body.drop_heading(meta.get("title"))
     words = body.word_count
     provenance["text"] = body.source
@@ -151,6 +147,21 @@ def _extract(data: bytes | str | None, opts: ExtractOptions) -> ExtractionResult
     result.provenance = provenance
     result.ok = True
     return result
+
+
+def _chosen_body(tree: lxml.html.HtmlElement, url: str, container: etree._Element | None,
+                 exclude: tuple[str, ...], opts: ExtractOptions, generic: Callable[[], Body],
+                 provenance: dict[str, str], source: str | None = None) -> Body:
+    """The container's body when it proves itself against the generic one (the verdict in
+    ``provenance["body_container"]``), else the generic body."""
+    if container is None:
+        return generic()
+    body = profile_body(tree, url, container, exclude, opts.include_captions)
+    if source is not None:
+        body.source = source
+    body, provenance["body_container"] = prove_container(tree, container, body, generic,
+                                                         opts.min_words)
+    return body
 
 
 def _profile_container(tree: lxml.html.HtmlElement, profile: SiteProfile | None
@@ -198,13 +209,8 @@ def _extract_profileless(tree: lxml.html.HtmlElement, url: str, ld: LinkedData,
                             meta.get("description"))
 
     container = profile_container(tree, profile.body) if profile.body else None
-    if container is not None:
-        body = profile_body(tree, url, container, profile.body_exclude, opts.include_captions)
-        body.source = "layout+trafilatura"
-        body, provenance["body_container"] = prove_container(tree, container, body, generic,
-                                                             opts.min_words)
-    else:
-        body = generic()
+    body = _chosen_body(tree, url, container, profile.body_exclude, opts, generic, provenance,
+                        source="layout+trafilatura")
     body.drop_heading(meta.get("title"))
     words = body.word_count
     kind, rule = classify(signals, words, opts.min_words, bool(meta.get("published_at")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from crawler.extensions.runrecord import counts
 
@@ -43,3 +43,32 @@ class RunSummary:
     def is_alert(self) -> bool:
         """A failure, an alert exit code (4) or a failed monitor."""
         return self.is_failure or self.exit_code == 4 or bool(self.alerts)
+
+
+def print_summary(out: TextIO, run_id: str, stats: dict[str, Any], status: str) -> None:
+    def n(key: str) -> int:
+        v = stats.get(key, 0)
+        return int(v) if isinstance(v, int | float) else 0
+
+    started, finished = stats.get("start_time"), stats.get("finish_time")
+    elapsed = (finished - started).total_seconds() if started and finished else 0.0
+    extracted = n("extract/ok") + n("extract/failed")
+    ms = stats.get("extract/ms_total", 0) / max(n("extract/pages_timed"), 1)
+    lines = [
+        f"run {run_id}: {status} ({stats.get('finish_reason')}) in {elapsed:.1f}s",
+        f"  requests {n('downloader/request_count')}, pages {n('response_received_count')}, "
+        f"errors {n('errors/total')}, retries {n('retry/count')}",
+        f"  articles new {n('articles/new')}, updated {n('articles/updated')}, "
+        f"unchanged {n('articles/unchanged')}, duplicate {n('articles/duplicate')}, "
+        f"not modified {n('refresh/not_modified')}, already stored (not fetched) "
+        f"{n('discovery/known_urls')}, dropped {n('item_dropped_count')}",
+        f"  links new {n('links/new')}; extracted {extracted} page(s), "
+        f"{n('extract/failed')} failed, {ms:.0f} ms/page",
+    ]
+    if n("storage/unstored"):
+        lines.append(f"  UNSTORED: {n('storage/unstored')} article(s)")
+    for alert in stats.get("monitor/alerts") or []:
+        lines.append(f"  ALERT: {alert}")
+    if stats.get("profileless/diagnosis"):
+        lines.append(f"  PROFILE-LESS: {stats['profileless/diagnosis']}")
+    print("\n".join(lines), file=out)
